@@ -1,0 +1,68 @@
+# mm_cid mode-transition series: base tree, patches, kernels, QEMU tests.
+# "make help" lists the targets. Everything is built under build/.
+
+ARCH ?= x86_64
+VARIANT ?= fixed
+DEBUG ?= 1
+SMP ?= 4
+export ARCH VARIANT DEBUG SMP MEM TIMEOUT IDLE_TIMEOUT RUN APPEND QUIET VERBOSE
+export BASE_VERSION CROSS_COMPILE CONFIG_EXTRA UPDATE
+
+S := scripts
+
+.PHONY: help base apply kernel initramfs selftests vmtest checkpatch \
+	verify-series bisect-check check clean distclean
+
+help:
+	@echo "Main job:"
+	@echo "  make vmtest [ARCH=x86_64] [VARIANT=fixed|base] [SMP=4]"
+	@echo "                      apply, build, boot in QEMU, run the tests, verdict"
+	@echo "Tests:"
+	@echo "  make check          everything CI runs; ends with 'N passed, N failed'"
+	@echo "Steps:"
+	@echo "  make base           fetch and unpack the pinned linux-source (base.lock)"
+	@echo "  make apply          git am the fixture (VARIANT=base) or fixture+series (fixed)"
+	@echo "  make kernel         build the kernel out of tree with ccache (DEBUG=0: no debug.config)"
+	@echo "  make initramfs      busybox + static selftests + /init for ARCH"
+	@echo "  make selftests      build the selftests for the host"
+	@echo "  make checkpatch     checkpatch.pl --strict on every patch"
+	@echo "  make verify-series  fixed tree vs pristine 7.2 in the touched files"
+	@echo "  make bisect-check   build after the fixture and after each patch"
+	@echo "  make clean          remove build trees and results, keep downloads and ccache"
+
+base:
+	@$(S)/fetch-base.sh
+
+apply:
+	@$(S)/apply.sh
+
+kernel: apply
+	@$(S)/build-kernel.sh
+
+initramfs:
+	@$(S)/mkinitramfs.sh
+
+selftests:
+	@$(MAKE) -s -C selftests OUTPUT=$(CURDIR)/build/selftests/host
+
+vmtest:
+	@$(S)/vmtest.sh
+
+checkpatch:
+	@$(S)/checkpatch-series.sh
+
+verify-series:
+	@$(S)/verify-series.sh
+
+bisect-check:
+	@$(S)/bisect-check.sh
+
+check:
+	@$(S)/check.sh
+
+clean:
+	rm -rf build/trees build/results build/initramfs build/selftests build/*.log
+	-git -C build/src/linux-* worktree prune 2>/dev/null || true
+
+distclean:
+	rm -rf build

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# make check: every check CI runs, in dependency order. A failing check
+# does not stop the others; the last line is "N passed, N failed".
+# Logs: build/check/<name>.log.
+set -uo pipefail
+source "$(dirname "$0")/lib.sh"
+
+logs="$BUILD/check"
+mkdir -p "$logs"
+passed=0 failed=0
+declare -a failures=()
+
+# run_check NAME CMD...: one line per check, the output in its log.
+run_check() {
+	local name=$1 t0 rc=0
+	shift
+	t0=$(date +%s)
+	echo "--- $name"
+	"$@" >"$logs/$name.log" 2>&1 || rc=$?
+	local dt=$(($(date +%s) - t0))
+	if [ "$rc" -eq 0 ]; then
+		passed=$((passed + 1))
+		echo "PASS $name (${dt}s)"
+	else
+		failed=$((failed + 1))
+		failures+=("$name")
+		echo "FAIL $name (${dt}s, exit $rc): last lines of ${logs#"$TOP"/}/$name.log:"
+		tail -n 15 "$logs/$name.log" | sed 's/^/    /'
+	fi
+	return "$rc"
+}
+
+# Boot a kernel and require the given verdict.
+boot_expect() {
+	local want=$1 rc=0
+	shift
+	env "$@" QUIET=1 "$TOP/scripts/vmtest.sh" || rc=$?
+	[ "$rc" -eq "$want" ] || {
+		echo "expected exit $want from vmtest $*, got $rc"
+		return 1
+	}
+}
+
+need_packages git xz-utils ca-certificates debian-archive-keyring make gcc g++ flex bison bc \
+	libelf-dev libssl-dev ccache cpio python3 perl qemu-system-x86 rsync
+
+run_check harness-classifier python3 "$TOP/tests/test_classify.py"
+run_check base "$TOP/scripts/fetch-base.sh"
+run_check apply-base env VARIANT=base "$TOP/scripts/apply.sh"
+run_check apply-fixed env VARIANT=fixed "$TOP/scripts/apply.sh"
+run_check checkpatch "$TOP/scripts/checkpatch-series.sh"
+run_check checkpatch-catches-planted-error "$TOP/tests/checkpatch-planted.sh"
+run_check verify-series "$TOP/scripts/verify-series.sh"
+run_check harness-bad-input "$TOP/tests/bad-input.sh"
+run_check selftests-host make -C "$TOP/selftests" OUTPUT="$BUILD/selftests/host"
+run_check kernel-x86_64-base env ARCH=x86_64 VARIANT=base "$TOP/scripts/build-kernel.sh"
+run_check kernel-x86_64-fixed env ARCH=x86_64 VARIANT=fixed "$TOP/scripts/build-kernel.sh"
+run_check bisect-check "$TOP/scripts/bisect-check.sh"
+run_check boot-x86_64-base boot_expect 0 ARCH=x86_64 VARIANT=base RUN=show
+run_check boot-x86_64-fixed boot_expect 0 ARCH=x86_64 VARIANT=fixed RUN=show
+
+echo
+[ ${#failures[@]} -eq 0 ] || echo "failed: ${failures[*]}"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

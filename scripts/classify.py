@@ -1,0 +1,144 @@
+"""Classify a guest console log into one verdict.
+
+Verdicts and exit codes:
+  PASS       0  end marker with rc=0, every TAP test ok or skipped
+  TEST-FAIL  1  a TAP "not ok", or the tests' end marker rc is not 0
+  LOCKUP     2  soft/hard lockup, RCU stall, hung task
+  PANIC      2  panic, oops, BUG
+  WARN       2  WARNING: or a lockdep splat (minus the allow-list)
+  TIMEOUT    2  no end marker before the overall or no-output timeout
+  INFRA      3  the guest could not be started or did not boot
+Kernel failures take precedence over test results: a kernel that locked
+up during a test is a LOCKUP even if the test printed "not ok" first.
+"""
+
+import re
+
+EXIT_CODES = {"PASS": 0, "TEST-FAIL": 1, "LOCKUP": 2, "PANIC": 2, "WARN": 2,
+              "TIMEOUT": 2, "INFRA": 3}
+
+# printk prefix: "[   12.345678] " possibly with a caller id "[T123]".
+_TS = r"^(?:\[\s*\d+\.\d+\]\s*)?(?:\[\s*[TC]\d+\]\s*)?"
+
+# Matched against the line without its printk timestamp; "^" anchors the
+# ones which must start a line, so that a test's own text cannot match.
+LOCKUP_PATTERNS = [
+    r"^watchdog: BUG: soft lockup",
+    r"^watchdog: .*[Ww]atchdog detected hard LOCKUP",
+    r"^watchdog: .*self-detected hard LOCKUP",
+    r"^rcu: INFO: \w+ (?:self-)?detected stalls?",
+    r"^rcu: INFO: \w+ detected expedited stalls",
+    r"^INFO: task .+ blocked for more than \d+ seconds",
+    r"^Kernel panic - not syncing: (?:softlockup|hung_task|Hard LOCKUP|RCU Stall)",
+]
+PANIC_PATTERNS = [
+    r"^Kernel panic - not syncing",
+    r"^Oops(?: -|:)",
+    r"^kernel BUG at",
+    r"^BUG: (?!soft lockup)",
+    r"^Unable to handle kernel",
+    r"^general protection fault",
+    r"^Internal error: ",
+]
+LOCKDEP_TITLES = re.compile(
+    r"(possible circular locking dependency|possible recursive locking|"
+    r"inconsistent lock state|suspicious RCU usage|lock held when returning)")
+
+END_MARKER = re.compile(r"^mmcid-vm: END rc=(\d+)\s*$")
+BOOTED = re.compile(r"Linux version \d|mmcid-vm: kernel ")
+TAP_RESULT = re.compile(
+    r"^(?P<ok>not ok|ok) (?P<num>\d+)(?: -)? ?(?P<name>[^#]*?)\s*(?:#\s*(?P<directive>\w+)\b(?P<reason>.*))?$")
+
+
+def _strip(line):
+    return re.sub(_TS, "", line.rstrip("\r\n"))
+
+
+_LOCKUP = [re.compile(p) for p in LOCKUP_PATTERNS]
+_PANIC = [re.compile(p) for p in PANIC_PATTERNS]
+_WARNING = re.compile(r"^WARNING: ")
+
+
+def load_allowlist(path):
+    """Regular expressions, one a line; # starts a comment."""
+    if not path:
+        return []
+    rules = []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            line = line.strip()
+            if line and not line.startswith("#"):
+                rules.append(re.compile(line))
+    return rules
+
+
+def parse_tap(lines):
+    """TAP results at the top level of the guest's output (not nested "#" ones)."""
+    tests = []
+    for raw in lines:
+        line = _strip(raw)
+        m = TAP_RESULT.match(line)
+        if not m:
+            continue
+        directive = (m.group("directive") or "").upper()
+        if m.group("ok") == "not ok":
+            result = "SKIP" if directive == "SKIP" else "FAIL"
+        else:
+            result = "SKIP" if directive == "SKIP" else "PASS"
+        tests.append({"num": int(m.group("num")), "name": m.group("name").strip(),
+                      "result": result, "reason": (m.group("reason") or "").strip()})
+    return tests
+
+
+def classify(text, timed_out=False, started=True, allowlist=()):
+    """Returns (verdict, details) for a console log."""
+    lines = text.splitlines()
+    details = {"first_failure": None, "tests": parse_tap(lines), "end_rc": None}
+
+    if not started:
+        return "INFRA", details
+
+    stripped = [_strip(raw) for raw in lines]
+
+    def first(patterns):
+        for i, line in enumerate(stripped):
+            for p in patterns:
+                if p.search(line):
+                    return i, line
+        return None
+
+    lockup = first(_LOCKUP)
+    if lockup:
+        details["first_failure"] = lockup[1]
+        return "LOCKUP", details
+    panic = first(_PANIC)
+    if panic:
+        details["first_failure"] = panic[1]
+        return "PANIC", details
+
+    for line in stripped:
+        is_warn = bool(_WARNING.search(line)) or bool(LOCKDEP_TITLES.search(line))
+        if is_warn and not any(r.search(line) for r in allowlist):
+            details["first_failure"] = line
+            return "WARN", details
+
+    end = None
+    for raw in lines:
+        m = END_MARKER.match(_strip(raw))
+        if m:
+            end = int(m.group(1))
+    details["end_rc"] = end
+    if end is None:
+        if not any(BOOTED.search(raw) for raw in lines) and not timed_out:
+            return "INFRA", details
+        details["first_failure"] = "no end marker" + (" before the timeout" if timed_out else "")
+        return "TIMEOUT", details
+
+    failed = [t for t in details["tests"] if t["result"] == "FAIL"]
+    if failed:
+        details["first_failure"] = "not ok %d %s" % (failed[0]["num"], failed[0]["name"])
+        return "TEST-FAIL", details
+    if end != 0:
+        details["first_failure"] = "tests ended with rc=%d" % end
+        return "TEST-FAIL", details
+    return "PASS", details

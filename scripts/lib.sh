@@ -1,0 +1,187 @@
+# Shared helpers for the harness scripts. Source it; do not run it.
+# shellcheck shell=bash
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=${BUILD:-$TOP/build}
+# BASE_LOCK and PATCHES point elsewhere only for the harness's own tests.
+BASE_LOCK=${BASE_LOCK:-$TOP/base.lock}
+PATCHES=${PATCHES:-$TOP/patches}
+BASE_VERSION=${BASE_VERSION:-$(awk '!/^#/ && NF == 3 { print $2; exit }' "$BASE_LOCK")}
+ARCHES="x86_64 arm64 ppc64le"
+mkdir -p "$BUILD"
+
+# One line on stderr, naming what to do about it, then a non-zero exit.
+die() {
+	echo "error: $*" >&2
+	exit 1
+}
+
+log() {
+	echo "==> $*" >&2
+}
+
+# Time a long step and say how long it took: "step NAME cmd args...".
+step() {
+	local name=$1 t0 rc=0
+	shift
+	t0=$(date +%s)
+	log "$name"
+	"$@" || rc=$?
+	if [ "$rc" -ne 0 ]; then
+		return "$rc"
+	fi
+	log "$name: done in $(($(date +%s) - t0)) s"
+}
+
+# Fields of the pinned base: package name and sha256 for BASE_VERSION.
+base_field() {
+	awk -v v="$BASE_VERSION" -v f="$1" '!/^#/ && $2 == v { print $f; exit }' \
+		"$BASE_LOCK"
+}
+
+base_package() { base_field 1; }
+base_sha256() { base_field 3; }
+
+# Where the pristine base tree lives, as a git repository.
+base_src() {
+	echo "$BUILD/src/linux-$BASE_VERSION"
+}
+
+# The git revision of the pristine tree inside base_src.
+BASE_TAG=pristine
+
+known_variant() {
+	case "$1" in
+	base | fixed) return 0 ;;
+	*) return 1 ;;
+	esac
+}
+
+check_variant() {
+	known_variant "$1" ||
+		die "unknown VARIANT '$1': use VARIANT=base (pre-fix fixture) or VARIANT=fixed (fixture + series)"
+}
+
+check_arch() {
+	case " $ARCHES " in
+	*" $1 "*) ;;
+	*) die "unknown ARCH '$1': use one of: $ARCHES" ;;
+	esac
+}
+
+# Patch files of a series directory, in the order of its 'series' file.
+series_files() {
+	local dir=$1 name
+	[ -f "$dir/series" ] || die "$dir/series is missing: list the patches of $dir in it"
+	while read -r name; do
+		case "$name" in '' | '#'*) continue ;; esac
+		[ -f "$dir/$name" ] || die "$dir/series names $name, which does not exist"
+		echo "$dir/$name"
+	done <"$dir/series"
+}
+
+# The patch series that make up a variant, fixture first.
+variant_patches() {
+	series_files "$PATCHES/base"
+	case "$1" in
+	fixed) series_files "$PATCHES" ;;
+	esac
+}
+
+# apt-get install what is missing, once; the package names are Debian's.
+need_packages() {
+	local missing=() p
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' ||
+			missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	[ "$(id -u)" -eq 0 ] || die "missing packages ${missing[*]}: run 'sudo apt-get install ${missing[*]}'"
+	log "installing ${missing[*]}"
+	if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+		"${missing[@]}" >"$BUILD/apt-install.log" 2>&1; then
+		apt-get update -q >>"$BUILD/apt-install.log" 2>&1 || true
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+			"${missing[@]}" >>"$BUILD/apt-install.log" 2>&1 ||
+			die "apt-get install ${missing[*]} failed: see $BUILD/apt-install.log"
+	fi
+}
+
+# The Debian archive this machine already uses (the first "debian" URI of
+# its apt sources that serves main). Nothing else is ever contacted.
+debian_mirror() {
+	local f uri
+	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources; do
+		[ -r "$f" ] || continue
+		uri=$(awk '
+			/^[[:space:]]*#/ { next }
+			/^deb[[:space:]]/ {
+				for (i = 2; i <= NF; i++) if ($i !~ /^\[/ && $i !~ /\]$/) break
+				if ($i ~ /\/debian\/?$/ && $0 ~ / main/) { print $i; exit }
+			}
+			/^URIs:/ { u = $2 }
+			/^Suites:/ && u ~ /\/debian\/?$/ { print u; exit }
+		' "$f")
+		[ -n "$uri" ] && {
+			echo "${uri%/}"
+			return 0
+		}
+	done
+	die "no Debian archive found in the apt sources: add one (a 'deb <mirror>/debian bookworm main' line) to /etc/apt/sources.list"
+}
+
+# apt-get/apt-cache against extra suites and a foreign architecture, with
+# all state under build/apt: the system's apt and dpkg are not changed.
+# Usage: private_apt SUITES DEB_ARCH apt-get|apt-cache ARGS...
+private_apt() {
+	local suites=$1 arch=$2 dir key s
+	shift 2
+	dir="$BUILD/apt/${suites// /+}-$arch"
+	key=/usr/share/keyrings/debian-archive-keyring.gpg
+	mkdir -p "$dir/lists/partial" "$dir/cache/archives/partial"
+	if [ ! -s "$dir/sources.list" ]; then
+		local mirror
+		mirror=$(debian_mirror) || exit 1
+		for s in $suites; do
+			echo "deb [arch=$arch signed-by=$key] $mirror $s main"
+		done >"$dir/sources.list.tmp"
+		mv "$dir/sources.list.tmp" "$dir/sources.list"
+	fi
+	: >"$dir/status"
+	"$@" -q -o Dir::Etc::SourceList="$dir/sources.list" \
+		-o Dir::Etc::SourceParts=/nonexistent \
+		-o Dir::Etc::Preferences=/nonexistent -o Dir::Etc::PreferencesParts=/nonexistent \
+		-o Dir::State::Lists="$dir/lists" -o Dir::Cache="$dir/cache" \
+		-o Dir::State::status="$dir/status" -o APT::Architecture="$arch" \
+		-o APT::Architectures="$arch" -o APT::Sandbox::User=root
+}
+
+# Refresh the private package lists when they are missing or a day old.
+private_apt_update() {
+	local dir="$BUILD/apt/${1// /+}-$2"
+	mkdir -p "$dir/lists"
+	if [ -z "$(find "$dir/lists" -maxdepth 1 -name '*Packages*' -mmin -1440 2>/dev/null | head -1)" ]; then
+		private_apt "$1" "$2" apt-get update >"$dir/update.log" 2>&1 ||
+			die "could not read the package lists of '$1' ($2): see $dir/update.log"
+	fi
+}
+
+# The source tree of a variant (a git worktree of the base repository).
+variant_tree() {
+	echo "$BUILD/trees/$1"
+}
+
+# The out-of-tree build directory of a kernel. It is a direct child of the
+# source tree so that kbuild uses the relative srctree "..": objects then
+# compile with the same command line in every variant's tree, and ccache
+# shares them between variants and bisection steps.
+kbuild_dir() {
+	local d
+	d="$(variant_tree "$2")/.kbuild-$1"
+	[ "${DEBUG:-1}" = 1 ] || d+=-nodebug
+	echo "$d"
+}
+
+# A fixed identity for the commits the harness makes, so that a machine
+# without a git identity can apply patches too.
+export GIT_COMMITTER_NAME="mmcid harness" GIT_COMMITTER_EMAIL="harness@localhost"

@@ -1,0 +1,231 @@
+#!/usr/bin/env python3
+"""Boot a kernel in QEMU (TCG), stream and keep its console, give a verdict.
+
+Writes console.log, result.json and junit.xml into the run directory and
+exits with the verdict's code (see classify.py). On a hang (no output for
+--idle-timeout seconds, or the overall --timeout) it asks the guest for
+backtraces of all CPUs through the QEMU monitor before stopping it, so a
+live lock leaves evidence in the log.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import re
+import selectors
+import shlex
+import socket
+import subprocess
+import sys
+import time
+import xml.etree.ElementTree as ET
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import classify  # noqa: E402
+
+TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def arch_description(arch):
+    """KEY=VALUE lines of scripts/arch/ARCH.sh (the one place per arch)."""
+    path = os.path.join(TOP, "scripts", "arch", arch + ".sh")
+    desc = {}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            line = line.strip()
+            if not line or line.startswith("#") or "=" not in line:
+                continue
+            key, _, value = line.partition("=")
+            parts = shlex.split(value)
+            desc[key] = parts[0] if parts else ""
+    return desc
+
+
+def qemu_command(desc, kernel, initrd, smp, mem, append, monitor):
+    cmd = [desc["QEMU_BIN"]] + shlex.split(desc["QEMU_MACHINE"])
+    cmd += ["-accel", "tcg,thread=multi", "-smp", str(smp), "-m", str(mem),
+            "-display", "none", "-serial", "stdio", "-no-reboot",
+            "-monitor", "unix:%s,server=on,wait=off" % monitor,
+            "-kernel", kernel, "-initrd", initrd, "-append", append]
+    return cmd
+
+
+def monitor_command(path, command):
+    """Send one command to the QEMU human monitor; best effort."""
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+            s.settimeout(2)
+            s.connect(path)
+            s.sendall(command.encode() + b"\n")
+            time.sleep(0.3)
+            try:
+                return s.recv(65536).decode(errors="replace")
+            except socket.timeout:
+                return ""
+    except OSError as e:
+        return "monitor: %s" % e
+
+
+def write_junit(path, name, verdict, details, duration):
+    tests = details["tests"]
+    suite = ET.Element("testsuite", name=name, tests=str(max(len(tests), 1)),
+                       failures=str(sum(t["result"] == "FAIL" for t in tests)),
+                       skipped=str(sum(t["result"] == "SKIP" for t in tests)),
+                       time="%.1f" % duration)
+    for t in tests:
+        case = ET.SubElement(suite, "testcase", classname=name, name=t["name"] or str(t["num"]))
+        if t["result"] == "FAIL":
+            ET.SubElement(case, "failure", message=t["reason"] or "not ok")
+        elif t["result"] == "SKIP":
+            ET.SubElement(case, "skipped", message=t["reason"])
+    # The kernel's own health is a test case too: a lockup fails the run.
+    case = ET.SubElement(suite, "testcase", classname=name, name="kernel")
+    if classify.EXIT_CODES[verdict] >= 2:
+        ET.SubElement(case, "failure", message="%s: %s" % (verdict, details["first_failure"]))
+    ET.ElementTree(suite).write(path, encoding="utf-8", xml_declaration=True)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--arch", required=True)
+    ap.add_argument("--kernel", required=True)
+    ap.add_argument("--initrd", required=True)
+    ap.add_argument("--variant", default="custom")
+    ap.add_argument("--smp", type=int, default=4)
+    ap.add_argument("--mem", type=int, default=0, help="MiB; 0: the arch default")
+    ap.add_argument("--append", default="", help="extra kernel command line")
+    ap.add_argument("--timeout", type=int, default=600, help="overall seconds")
+    ap.add_argument("--idle-timeout", type=int, default=120, help="seconds without console output")
+    ap.add_argument("--results", default=os.path.join(TOP, "build", "results"))
+    ap.add_argument("--allowlist", default=os.path.join(TOP, "configs", "warn-allowlist.txt"))
+    ap.add_argument("--quiet", action="store_true", help="do not echo the console")
+    args = ap.parse_args()
+
+    desc = arch_description(args.arch)
+    run_id = datetime.datetime.now().strftime("%Y%m%d-%H%M%S-") + str(os.getpid())
+    rundir = os.path.join(args.results, args.arch, args.variant, run_id)
+    os.makedirs(rundir, exist_ok=True)
+    latest = os.path.join(args.results, args.arch, args.variant, "latest")
+    try:
+        if os.path.islink(latest):
+            os.unlink(latest)
+        os.symlink(run_id, latest)
+    except OSError:
+        pass
+
+    append = " ".join(filter(None, [
+        "console=" + desc["CONSOLE"], "panic=-1", "panic_sys_info=all_bt",
+        "sysctl.kernel.panic_on_rcu_stall=1", "softlockup_all_cpu_backtrace=1",
+        desc.get("QEMU_APPEND", ""), args.append]))
+    monitor = os.path.join(rundir, "monitor.sock")
+    cmd = qemu_command(desc, args.kernel, args.initrd, args.smp,
+                       args.mem or int(desc["QEMU_MEM"]), append, monitor)
+    print("vmrun: " + " ".join(shlex.quote(c) for c in cmd), flush=True)
+    print("vmrun: console log: " + os.path.relpath(os.path.join(rundir, "console.log")), flush=True)
+
+    result = {"arch": args.arch, "variant": args.variant, "run_id": run_id,
+              "qemu_command": cmd, "kernel": args.kernel, "smp": args.smp}
+    log = open(os.path.join(rundir, "console.log"), "wb")
+    t0 = time.monotonic()
+    started, timed_out, hang_reason = True, False, None
+    first_test_at = None
+    kernel_release = None
+    try:
+        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT)
+    except OSError as e:
+        print("vmrun: cannot start %s: %s" % (cmd[0], e), file=sys.stderr)
+        started = False
+        proc = None
+
+    text = []
+    if proc:
+        sel = selectors.DefaultSelector()
+        sel.register(proc.stdout, selectors.EVENT_READ)
+        last_output = time.monotonic()
+        pending = b""
+        os.set_blocking(proc.stdout.fileno(), False)
+        while True:
+            now = time.monotonic()
+            if now - t0 > args.timeout:
+                hang_reason = "overall timeout of %d s" % args.timeout
+            elif now - last_output > args.idle_timeout:
+                hang_reason = "no console output for %d s" % args.idle_timeout
+            if hang_reason:
+                timed_out = True
+                msg = "\nvmrun: %s: asking the guest for backtraces (NMI), then stopping it\n" % hang_reason
+                sys.stdout.write(msg)
+                log.write(msg.encode())
+                monitor_command(monitor, "nmi")
+                deadline = time.monotonic() + 15
+                while time.monotonic() < deadline and proc.poll() is None:
+                    for key, _ in sel.select(timeout=0.5):
+                        data = key.fileobj.read() or b""
+                        log.write(data)
+                        text.append(data.decode(errors="replace"))
+                        if not args.quiet:
+                            sys.stdout.write(data.decode(errors="replace"))
+                if proc.poll() is None:
+                    monitor_command(monitor, "quit")
+                    try:
+                        proc.wait(5)
+                    except subprocess.TimeoutExpired:
+                        proc.kill()
+                break
+            events = sel.select(timeout=1)
+            if not events:
+                if proc.poll() is not None:
+                    break
+                continue
+            data = proc.stdout.read() or b""
+            if not data:
+                if proc.poll() is not None:
+                    break
+                continue
+            last_output = time.monotonic()
+            log.write(data)
+            log.flush()
+            chunk = data.decode(errors="replace")
+            text.append(chunk)
+            if not args.quiet:
+                sys.stdout.write(chunk)
+                sys.stdout.flush()
+            pending += data
+            *complete, pending = pending.split(b"\n")
+            for line in complete:
+                s = line.decode(errors="replace")
+                if first_test_at is None and "mmcid-vm: kernel" in s:
+                    first_test_at = time.monotonic() - t0
+                    m = re.search(r"mmcid-vm: kernel (\S+)", s)
+                    kernel_release = m.group(1) if m else None
+        proc.wait()
+        result["qemu_exit"] = proc.returncode
+        if proc.returncode not in (0, None) and not timed_out and not "".join(text).strip():
+            started = False
+    log.close()
+    duration = time.monotonic() - t0
+
+    verdict, details = classify.classify("".join(text), timed_out=timed_out, started=started,
+                                         allowlist=classify.load_allowlist(args.allowlist))
+    result.update({"verdict": verdict, "exit_code": classify.EXIT_CODES[verdict],
+                   "first_failure": details["first_failure"], "hang": hang_reason,
+                   "tests": details["tests"], "end_rc": details["end_rc"],
+                   "kernel_release": kernel_release,
+                   "time_boot_to_tests_s": round(first_test_at, 1) if first_test_at else None,
+                   "time_total_s": round(duration, 1)})
+    with open(os.path.join(rundir, "result.json"), "w", encoding="utf-8") as f:
+        json.dump(result, f, indent=2)
+    write_junit(os.path.join(rundir, "junit.xml"), "mmcid.%s.%s" % (args.arch, args.variant),
+                verdict, details, duration)
+    npass = sum(t["result"] == "PASS" for t in details["tests"])
+    nfail = sum(t["result"] == "FAIL" for t in details["tests"])
+    print("\nvmrun: verdict %s (%s %s, %d tests passed, %d failed, %.1f s)%s" % (
+        verdict, args.arch, args.variant, npass, nfail, duration,
+        ": " + details["first_failure"] if details["first_failure"] else ""), flush=True)
+    print("vmrun: results in " + os.path.relpath(rundir), flush=True)
+    return classify.EXIT_CODES[verdict]
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# make vmtest ARCH=... VARIANT=...: apply, build, pack and boot; the exit
+# code is the verdict's (0 PASS, 1 TEST-FAIL, 2 kernel failure, 3 INFRA).
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+ARCH=${ARCH:-x86_64}
+VARIANT=${VARIANT:-fixed}
+check_arch "$ARCH"
+check_variant "$VARIANT"
+source "$TOP/scripts/arch/$ARCH.sh"
+
+# Infrastructure failures before the boot exit with 3, like INFRA.
+infra() {
+	echo "error: $*" >&2
+	exit 3
+}
+
+need_packages "$QEMU_PKG" python3 || infra "cannot install $QEMU_PKG"
+ARCH=$ARCH VARIANT=$VARIANT "$TOP/scripts/apply.sh" || infra "applying the $VARIANT series failed"
+ARCH=$ARCH VARIANT=$VARIANT "$TOP/scripts/build-kernel.sh" || infra "building the $ARCH $VARIANT kernel failed"
+ARCH=$ARCH "$TOP/scripts/mkinitramfs.sh" || infra "making the $ARCH initramfs failed"
+
+out=$(kbuild_dir "$ARCH" "$VARIANT")
+args=(--arch "$ARCH" --variant "$VARIANT" --kernel "$out/$KIMAGE"
+	--initrd "$BUILD/initramfs/$ARCH/initramfs.cpio" --smp "${SMP:-4}")
+[ -n "${MEM:-}" ] && args+=(--mem "$MEM")
+[ -n "${TIMEOUT:-}" ] && args+=(--timeout "$TIMEOUT")
+[ -n "${IDLE_TIMEOUT:-}" ] && args+=(--idle-timeout "$IDLE_TIMEOUT")
+append="mmcid.run=${RUN:-all} ${APPEND:-}"
+[ "${QUIET:-0}" = 1 ] && args+=(--quiet)
+exec python3 "$TOP/scripts/vmrun.py" "${args[@]}" --append "$append"

@@ -1,0 +1,14 @@
+// SPDX-License-Identifier: GPL-2.0
+// Selects the architecture's rseq pieces, one file per architecture, the
+// way tools/testing/selftests/rseq/rseq.h does.
+#pragma once
+
+#if defined(__x86_64__)
+#include "rseq-x86_64.hpp"
+#elif defined(__aarch64__)
+#include "rseq-arm64.hpp"
+#elif defined(__powerpc64__) && defined(__LITTLE_ENDIAN__)
+#include "rseq-ppc64le.hpp"
+#else
+#error "the mm_cid selftests support x86_64, arm64 and ppc64le"
+#endif

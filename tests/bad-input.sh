@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Bad input must give one clear "error:" line, a non-zero exit and no
+# half-written tree. TAP output. Needs the cached base (make base) and the
+# fixed tree (make apply) for the last cases; the download cases use a
+# scratch build directory.
+set -euo pipefail
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+n=0 failed=0
+
+# expect_error NAME PATTERN CMD...: CMD fails with exactly one error line
+# matching PATTERN.
+expect_error() {
+	local name=$1 pattern=$2 rc=0
+	shift 2
+	n=$((n + 1))
+	"$@" >"$scratch/out" 2>"$scratch/err" || rc=$?
+	local errors
+	errors=$(grep -c '^error: ' "$scratch/err" || true)
+	if [ "$rc" -ne 0 ] && [ "$errors" -eq 1 ] && grep -q -- "$pattern" "$scratch/err"; then
+		echo "ok $n - $name: $(grep '^error: ' "$scratch/err" | cut -c1-150)"
+	else
+		echo "not ok $n - $name (exit $rc, $errors error lines)"
+		sed 's/^/# /' "$scratch/err" | tail -5
+		failed=$((failed + 1))
+	fi
+}
+
+# expect_nothing_left NAME DIR: no temporary or partial tree under DIR.
+expect_nothing_left() {
+	n=$((n + 1))
+	local left
+	left=$(find "$2" -maxdepth 3 \( -name '.unpack.*' -o -name '.dl.*' -o -name '.new-*' \
+		-o -name '*.tmp' -o -name 'linux-*' \) 2>/dev/null | grep -v '/dl/' || true)
+	if [ -z "$left" ]; then
+		echo "ok $n - $1: nothing half-written"
+	else
+		echo "not ok $n - $1: left behind: $left"
+		failed=$((failed + 1))
+	fi
+}
+
+echo "TAP version 13"
+
+expect_error "unknown base version" "is not pinned" \
+	env BASE_VERSION=9.9.9-1 "$TOP/scripts/fetch-base.sh"
+
+sha=$(awk '!/^#/ && NF == 3 { print $3; exit }' "$TOP/base.lock")
+ver=$(awk '!/^#/ && NF == 3 { print $2; exit }' "$TOP/base.lock")
+echo "linux-source-7.2 7.2.99-1 $sha" >"$scratch/missing.lock"
+expect_error "version not in the archive" "cannot be had" \
+	env BUILD="$scratch/b1" BASE_LOCK="$scratch/missing.lock" "$TOP/scripts/fetch-base.sh"
+expect_nothing_left "version not in the archive" "$scratch/b1"
+
+echo "linux-source-7.2 $ver $(echo "$sha" | tr 0-9a-f 1-9a-f0)" >"$scratch/corrupt.lock"
+expect_error "corrupted download" "checksum mismatch" \
+	env BUILD="$scratch/b2" BASE_LOCK="$scratch/corrupt.lock" "$TOP/scripts/fetch-base.sh"
+expect_nothing_left "corrupted download" "$scratch/b2"
+n=$((n + 1))
+if ls "$scratch/b2/dl/"*.deb >/dev/null 2>&1; then
+	echo "not ok $n - corrupted download: the bad .deb was kept"
+	failed=$((failed + 1))
+else
+	echo "ok $n - corrupted download: the bad .deb was not kept"
+fi
+rm -rf "$scratch/b1" "$scratch/b2"
+
+expect_error "unknown variant" "unknown VARIANT" env VARIANT=nope "$TOP/scripts/apply.sh"
+expect_error "unknown architecture" "unknown ARCH" env ARCH=riscv64 "$TOP/scripts/build-kernel.sh"
+
+# A series whose second patch no longer applies: the fixed tree must stay
+# exactly where it was.
+cp -r "$TOP/patches" "$scratch/patches"
+p2=$(sed -n 2p "$scratch/patches/series")
+sed -i '0,/^-	unsigned int		transit;/s//-	unsigned int		transit_stale;/' "$scratch/patches/$p2"
+tree="$TOP/build/trees/fixed"
+before=$(git -C "$tree" rev-parse HEAD^{tree} 2>/dev/null || echo none)
+expect_error "patch that no longer applies" "does not apply" \
+	env PATCHES="$scratch/patches" VARIANT=fixed "$TOP/scripts/apply.sh"
+n=$((n + 1))
+after=$(git -C "$tree" rev-parse HEAD^{tree} 2>/dev/null || echo none)
+if [ "$before" = "$after" ] && [ -z "$(git -C "$tree" status --porcelain 2>/dev/null)" ]; then
+	echo "ok $n - patch that no longer applies: fixed tree unchanged"
+else
+	echo "not ok $n - patch that no longer applies: fixed tree changed ($before -> $after)"
+	failed=$((failed + 1))
+fi
+
+expect_error "missing cross compiler" "cross compiler" \
+	env ARCH=arm64 VARIANT=fixed CROSS_COMPILE=nonexistent-linux-gnu- "$TOP/scripts/build-kernel.sh"
+
+echo "1..$n"
+echo "# $((n - failed)) passed, $failed failed"
+[ "$failed" -eq 0 ]

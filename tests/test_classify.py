@@ -1,0 +1,73 @@
+"""The console classifier against captured and hand-made console snippets.
+
+Each file in console/ is named VERDICT--what.log; the classifier must give
+that verdict. A snippet holding vmrun's hang line was cut off by a timeout.
+"""
+
+import os
+import re
+import sys
+import tempfile
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "scripts"))
+import classify  # noqa: E402
+
+SNIPPETS = os.path.join(HERE, "console")
+
+
+class Snippets(unittest.TestCase):
+    def test_every_snippet(self):
+        files = sorted(f for f in os.listdir(SNIPPETS) if f.endswith(".log"))
+        self.assertGreater(len(files), 10)
+        for name in files:
+            expected = name.split("--")[0]
+            with open(os.path.join(SNIPPETS, name), encoding="utf-8") as f:
+                text = f.read()
+            timed_out = bool(re.search(r"^vmrun: .*(timeout|no console output)", text, re.M))
+            started = not name.startswith("INFRA--")
+            verdict, details = classify.classify(text, timed_out=timed_out, started=started)
+            with self.subTest(snippet=name):
+                self.assertEqual(verdict, expected, details["first_failure"])
+                self.assertIn(verdict, classify.EXIT_CODES)
+
+
+class Rules(unittest.TestCase):
+    def test_soft_lockup_is_not_a_panic(self):
+        text = "[ 1.0] watchdog: BUG: soft lockup - CPU#0 stuck for 22s! [x:1]\n"
+        self.assertEqual(classify.classify(text)[0], "LOCKUP")
+
+    def test_allowlist_turns_a_known_warning_into_a_pass(self):
+        text = ("[ 0.0] Linux version 7.2.13\n[ 1.0] WARNING: harmless thing at boot\n"
+                "mmcid-vm: END rc=0\n")
+        self.assertEqual(classify.classify(text)[0], "WARN")
+        with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
+            f.write("# why: test\n^WARNING: harmless thing\n")
+        try:
+            rules = classify.load_allowlist(f.name)
+        finally:
+            os.unlink(f.name)
+        self.assertEqual(classify.classify(text, allowlist=rules)[0], "PASS")
+
+    def test_exit_codes(self):
+        self.assertEqual(classify.EXIT_CODES["PASS"], 0)
+        self.assertEqual(classify.EXIT_CODES["TEST-FAIL"], 1)
+        for v in ("LOCKUP", "PANIC", "WARN", "TIMEOUT"):
+            self.assertEqual(classify.EXIT_CODES[v], 2)
+        self.assertEqual(classify.EXIT_CODES["INFRA"], 3)
+
+    def test_tap_parsing(self):
+        tests = classify.parse_tap([
+            "ok 1 selftests: mmcid: a", "not ok 2 selftests: mmcid: b # exit=1",
+            "ok 3 selftests: mmcid: c # SKIP no mm_cid", "# ok 4 nested is ignored"])
+        self.assertEqual([t["result"] for t in tests], ["PASS", "FAIL", "SKIP"])
+        self.assertEqual(tests[2]["reason"], "no mm_cid")
+
+    def test_missing_end_marker_without_timeout_after_boot(self):
+        text = "[ 0.0] Linux version 7.2.13\nmmcid-vm: kernel x\n"
+        self.assertEqual(classify.classify(text)[0], "TIMEOUT")
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=1)
