@@ -42,7 +42,7 @@ boot_expect() {
 }
 
 need_packages git xz-utils ca-certificates debian-archive-keyring make gcc g++ flex bison bc \
-	libelf-dev libssl-dev ccache cpio python3 perl qemu-system-x86 rsync
+	libelf-dev libssl-dev ccache cpio python3 perl qemu-system-x86 libgtest-dev
 
 run_check harness-classifier python3 "$TOP/tests/test_classify.py"
 run_check base "$TOP/scripts/fetch-base.sh"
@@ -52,12 +52,17 @@ run_check checkpatch "$TOP/scripts/checkpatch-series.sh"
 run_check checkpatch-catches-planted-error "$TOP/tests/checkpatch-planted.sh"
 run_check verify-series "$TOP/scripts/verify-series.sh"
 run_check harness-bad-input "$TOP/tests/bad-input.sh"
-run_check selftests-host make -C "$TOP/selftests" OUTPUT="$BUILD/selftests/host"
+run_check selftests-build make -C "$TOP/selftests" OUTPUT="$BUILD/selftests/host" \
+	KSFT_DIR="$(base_src)/tools/testing/selftests"
+run_check selftests-unit make -C "$TOP/selftests" unit OUTPUT="$BUILD/selftests/host"
+# On the host kernel too; checks it cannot make (no mm_cid) skip.
+run_check selftests-host "$BUILD/selftests/host/mm_cid_transitions" --duration=2
 run_check kernel-x86_64-base env ARCH=x86_64 VARIANT=base "$TOP/scripts/build-kernel.sh"
 run_check kernel-x86_64-fixed env ARCH=x86_64 VARIANT=fixed "$TOP/scripts/build-kernel.sh"
 run_check bisect-check "$TOP/scripts/bisect-check.sh"
 run_check boot-x86_64-base boot_expect 0 ARCH=x86_64 VARIANT=base RUN=show
 run_check boot-x86_64-fixed boot_expect 0 ARCH=x86_64 VARIANT=fixed RUN=show
+run_check vmtest-x86_64-fixed boot_expect 0 ARCH=x86_64 VARIANT=fixed RUN=all
 
 echo
 [ ${#failures[@]} -eq 0 ] || echo "failed: ${failures[*]}"

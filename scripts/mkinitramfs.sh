@@ -31,10 +31,13 @@ if [ ! -x "$busybox" ]; then
 	trap - EXIT
 fi
 
+"$TOP/scripts/fetch-base.sh" # kselftest.h comes from the base tree
+
 # The selftests, static, for the guest architecture.
 [ "$ARCH" = x86_64 ] || need_packages $TOOLCHAIN_PKGS
 tests="$BUILD/selftests/$ARCH"
-make -s -C "$TOP/selftests" CROSS_COMPILE="$CROSS_COMPILE_DEFAULT" OUTPUT="$tests" >&2 ||
+make -s -C "$TOP/selftests" CROSS_COMPILE="$CROSS_COMPILE_DEFAULT" OUTPUT="$tests" \
+	KSFT_DIR="$(base_src)/tools/testing/selftests" >&2 ||
 	die "the selftests do not build for $ARCH: see the compiler output above"
 
 stage=$(mktemp -d "$out/.stage.XXXXXX")
@@ -43,10 +46,12 @@ mkdir -p "$stage"/{bin,dev,proc,sys,tmp,tests}
 cp "$busybox" "$stage/bin/busybox"
 cp "$TOP/scripts/guest/init" "$stage/init"
 chmod 755 "$stage/init"
-for prog in "$tests"/*; do
-	[ -f "$prog" ] && [ -x "$prog" ] && cp "$prog" "$stage/tests/"
+for prog in mm_cid_show mm_cid_transitions; do
+	cp "$tests/$prog" "$stage/tests/"
 done
 cp "$TOP/scripts/guest/run-tests" "$stage/tests/run-tests"
+cp "$TOP/selftests/settings" "$stage/tests/settings"
+echo "mmcid:mm_cid_transitions" >"$stage/tests/kselftest-list.txt"
 
 (cd "$stage" && find . | LC_ALL=C sort | cpio -o -H newc --owner=0:0 --quiet) >"$out/initramfs.cpio.tmp"
 mv "$out/initramfs.cpio.tmp" "$out/initramfs.cpio"

@@ -47,7 +47,8 @@ int main(int argc, char **argv)
 		return 4; // KSFT_SKIP
 	}
 
-	const int nthreads = argc > 1 ? atoi(argv[1]) : static_cast<int>(possible > 1 ? possible - 1 : 1);
+	const int nthreads =
+	    argc > 1 ? atoi(argv[1]) : static_cast<int>(possible > 1 ? possible - 1 : 1);
 	std::vector<Sample> samples(nthreads);
 	std::barrier all_registered(nthreads), all_sampled(nthreads);
 	{

@@ -2,10 +2,52 @@
 // arm64 rseq pieces.
 #pragma once
 
+#include "../lib/rseq_abi.hpp"
+
 #include <cstdint>
 
 namespace mmcid::arch
 {
 // BRK #0x45E0, as code; data and code are both little-endian here.
 inline constexpr uint32_t rseq_sig = 0xd428bc00;
+
+// See rseq-x86_64.hpp: the same critical section.
+inline int cid_add(RseqAbi *rs, uint32_t cid, intptr_t *v, intptr_t count, unsigned long spin)
+{
+	__asm__ __volatile__ goto(
+	    "	.pushsection	__rseq_cs, \"aw\"\n"
+	    "	.balign	32\n"
+	    "3:\n"
+	    "	.long	0x0, 0x0\n"
+	    "	.quad	1f, (2f - 1f), 4f\n"
+	    "	.popsection\n"
+	    "	adrp	x15, 3b\n"
+	    "	add	x15, x15, :lo12:3b\n"
+	    "	str	x15, %[rseq_cs]\n"
+	    "1:\n"
+	    "	ldr	w15, %[current_cid]\n"
+	    "	sub	w15, w15, %w[cid]\n"
+	    "	cbnz	w15, 4f\n"
+	    "	ldr	x15, %[v]\n"
+	    "	mov	x14, %[spin]\n"
+	    "5:	cbz	x14, 6f\n"
+	    "	sub	x14, x14, #1\n"
+	    "	b	5b\n"
+	    "6:	add	x15, x15, %[count]\n"
+	    "	str	x15, %[v]\n"
+	    "2:\n"
+	    "	b	222f\n"
+	    "	.inst	0xd428bc00\n"
+	    "4:\n"
+	    "	b	%l[abort]\n"
+	    "222:\n"
+	    :
+	    : [cid] "r"(cid), [current_cid] "Qo"(rs->mm_cid), [rseq_cs] "m"(rs->rseq_cs),
+	      [v] "Qo"(*v), [count] "r"(count), [spin] "r"(spin)
+	    : "memory", "x14", "x15"
+	    : abort);
+	return 0;
+abort:
+	return -1;
+}
 } // namespace mmcid::arch

@@ -2,11 +2,59 @@
 // x86_64 rseq pieces.
 #pragma once
 
+#include "../lib/rseq_abi.hpp"
+
 #include <cstdint>
 
 namespace mmcid::arch
 {
-// The signature in front of every abort handler: 0x53053053 is the operand
-// of the "nopl" the kernel selftests put there (ud1 sequences are reserved).
+// The signature in front of every abort handler, as the operand of a
+// "ud1 <sig>(%rip),%edi" so that disassemblers stay in sync.
 inline constexpr uint32_t rseq_sig = 0x53053053;
+
+// One rseq critical section: if the thread's mm_cid is still @cid, load
+// *@v, spin @spin times (to widen the window in which a second thread with
+// the same mm_cid would lose an update), add @count and store. Returns 0
+// when the store committed, -1 when the section aborted (preemption,
+// migration, signal) or the mm_cid was not @cid.
+inline int cid_add(RseqAbi *rs, uint32_t cid, intptr_t *v, intptr_t count, unsigned long spin)
+{
+	__asm__ __volatile__ goto(
+	    ".pushsection __rseq_cs, \"aw\"\n\t"
+	    ".balign 32\n\t"
+	    "3:\n\t"
+	    ".long 0x0, 0x0\n\t"
+	    ".quad 1f, (2f - 1f), 4f\n\t"
+	    ".popsection\n\t"
+	    "leaq 3b(%%rip), %%rax\n\t"
+	    "movq %%rax, %[rseq_cs]\n\t"
+	    "1:\n\t"
+	    "cmpl %[cid], %[current_cid]\n\t"
+	    "jnz 4f\n\t"
+	    "movq %[v], %%rax\n\t"
+	    "movq %[spin], %%rcx\n\t"
+	    "5:\n\t"
+	    "testq %%rcx, %%rcx\n\t"
+	    "jz 6f\n\t"
+	    "decq %%rcx\n\t"
+	    "jmp 5b\n\t"
+	    "6:\n\t"
+	    "addq %[count], %%rax\n\t"
+	    "movq %%rax, %[v]\n\t"
+	    "2:\n\t"
+	    ".pushsection __rseq_failure, \"ax\"\n\t"
+	    ".byte 0x0f, 0xb9, 0x3d\n\t"
+	    ".long 0x53053053\n\t"
+	    "4:\n\t"
+	    "jmp %l[abort]\n\t"
+	    ".popsection\n\t"
+	    :
+	    : [cid] "r"(cid), [current_cid] "m"(rs->mm_cid), [rseq_cs] "m"(rs->rseq_cs),
+	      [v] "m"(*v), [count] "r"(count), [spin] "r"(spin)
+	    : "memory", "cc", "rax", "rcx"
+	    : abort);
+	return 0;
+abort:
+	return -1;
+}
 } // namespace mmcid::arch

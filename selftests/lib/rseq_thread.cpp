@@ -61,7 +61,10 @@ std::string mm_cid_unsupported_reason()
 	return "";
 }
 
-RseqAbi &ThreadRseq::area() { return thread_area; }
+RseqAbi &ThreadRseq::area()
+{
+	return thread_area;
+}
 
 ThreadRseq::ThreadRseq() : error_(0)
 {

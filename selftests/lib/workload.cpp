@@ -1,0 +1,305 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "workload.hpp"
+
+#include "../arch/rseq-arch.hpp"
+#include "rseq_thread.hpp"
+
+#include <climits>
+#include <cstdio>
+#include <ctime>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+namespace mmcid
+{
+
+namespace
+{
+constexpr unsigned batch = 16;		 // critical sections between behaviour steps
+constexpr unsigned unsettled = UINT_MAX; // bound while the user count changes
+
+void spin_us(unsigned us)
+{
+	auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(us);
+	while (std::chrono::steady_clock::now() < until) {
+	}
+}
+} // namespace
+
+const char *behavior_name(Behavior b)
+{
+	switch (b) {
+	case Behavior::spin:
+		return "spin";
+	case Behavior::yield:
+		return "yield";
+	case Behavior::sleep:
+		return "sleep";
+	case Behavior::block:
+		return "block";
+	case Behavior::hop:
+		return "hop";
+	}
+	return "?";
+}
+
+Workload::Workload(const Options &opts, SharedProgress *shared, Thresholds t)
+    : opts_(opts), shared_(shared), thresholds_(t), model_(t), rng_(opts.seed),
+      deadline_(std::chrono::steady_clock::now() +
+		std::chrono::milliseconds(static_cast<long>(opts.duration_s * 1000))),
+      ledger_(t.possible)
+{
+	results_.always = DensityChecker(t.possible);
+	results_.cpu = CpuIdChecker(t.possible);
+	shared_->active[controller_slot] = true;
+	shared_->users = model_.users();
+}
+
+Workload::~Workload()
+{
+	while (!workers_.empty())
+		remove_worker();
+}
+
+bool Workload::time_left() const
+{
+	return std::chrono::steady_clock::now() < deadline_;
+}
+
+unsigned Workload::take_slot()
+{
+	std::lock_guard<std::mutex> g(slots_lock_);
+	if (!free_slots_.empty()) {
+		unsigned s = free_slots_.back();
+		free_slots_.pop_back();
+		return s;
+	}
+	if (next_slot_ >= max_tracked_threads)
+		return max_tracked_threads - 1; // shared, still counted
+	return next_slot_++;
+}
+
+void Workload::release_slot(unsigned slot)
+{
+	std::lock_guard<std::mutex> g(slots_lock_);
+	shared_->active[slot] = false;
+	free_slots_.push_back(slot);
+}
+
+void Workload::unsettle()
+{
+	epoch_.fetch_add(epoch_ & 1 ? 1 : 2);
+}
+
+void Workload::settle(std::chrono::milliseconds dwell)
+{
+	bound_ = model_.settled_bound();
+	epoch_.fetch_add(epoch_ & 1 ? 2 : 1);
+	// Let every worker schedule out and in and check a few times.
+	auto until = std::chrono::steady_clock::now() + dwell;
+	while (std::chrono::steady_clock::now() < until) {
+		{
+			std::lock_guard<std::mutex> g(block_lock_);
+		}
+		block_cv_.notify_all();
+		controller_progress();
+		std::this_thread::sleep_for(std::chrono::milliseconds(1));
+	}
+}
+
+void Workload::add_worker(Behavior b)
+{
+	unsettle();
+	auto w = std::make_unique<Worker>();
+	w->slot = take_slot();
+	w->behavior = b;
+	shared_->progress[w->slot] = 0;
+	shared_->active[w->slot] = true;
+	Worker *raw = w.get();
+	w->thread = std::thread([this, raw] { worker_main(raw); });
+	workers_.push_back(std::move(w));
+	model_.fork();
+	shared_->users = model_.users();
+	shared_->percpu = model_.percpu();
+	if (model_.users() > peak_users_)
+		peak_users_ = model_.users();
+	controller_progress();
+}
+
+void Workload::remove_worker()
+{
+	if (workers_.empty())
+		return;
+	unsettle();
+	std::unique_ptr<Worker> w = std::move(workers_.back());
+	workers_.pop_back();
+	w->stop = true;
+	block_cv_.notify_all();
+	w->thread.join();
+	// The exiting thread ran the mode switch fixup, if any, before join
+	// returned: sched_mm_cid_exit() comes before exit_mm() in do_exit().
+	model_.exit();
+	shared_->users = model_.users();
+	shared_->percpu = model_.percpu();
+	controller_progress();
+}
+
+void Workload::count_once(unsigned slot, Results &r, uint32_t epoch_seen, bool settled_now,
+			  uint32_t &last_cid)
+{
+	RseqAbi &area = ThreadRseq::area();
+	for (unsigned k = 0; k < batch; k++) {
+		uint32_t cid = __atomic_load_n(&area.mm_cid, __ATOMIC_RELAXED);
+		r.always.observe(slot, cid);
+		// Seqlock style: a mm_cid read after a fork or exit of another
+		// thread is only checked if no user count change began before it.
+		uint32_t bound = bound_.load();
+		if (settled_now && epoch_.load() == epoch_seen)
+			r.settled.observe(slot, cid, bound);
+		if (cid < ledger_.size()) {
+			if (arch::cid_add(&area, cid, ledger_.counter(cid), 1, opts_.spin) == 0)
+				r.commits++;
+			else
+				r.aborts++;
+		}
+		last_cid = cid;
+	}
+}
+
+void Workload::worker_main(Worker *w)
+{
+	ThreadRseq rseq;
+	Results r;
+	r.always = DensityChecker(thresholds_.possible);
+	r.cpu = CpuIdChecker(thresholds_.possible);
+	w->tid = static_cast<pid_t>(syscall(SYS_gettid));
+	if (!rseq.registered()) {
+		r.registration_errors++;
+		merge(r);
+		release_slot(w->slot);
+		return;
+	}
+	std::mt19937_64 rng(opts_.seed ^ (0x9e3779b97f4a7c15ull * (w->slot + 1)));
+	cpu_set_t own;
+	CPU_ZERO(&own);
+	sched_getaffinity(0, sizeof(own), &own);
+	cpu_set_t allowed = own; // the CPUs this thread may hop between
+	const bool own_mask = w->behavior == Behavior::hop;
+
+	uint32_t epoch_seen = epoch_.load(), last_cid = 0;
+	bool settled_now = false;
+	while (!w->stop.load(std::memory_order_relaxed)) {
+		uint32_t e = epoch_.load();
+		if (e != epoch_seen) {
+			epoch_seen = e;
+			settled_now = false;
+			if (e & 1) {
+				// Schedule out and in once under the settled state.
+				usleep(50);
+				settled_now = true;
+			}
+		}
+		count_once(w->slot, r, epoch_seen, settled_now, last_cid);
+		uint32_t cpu = rseq.cpu_id();
+		r.cpu.observe(cpu, !own_mask || (cpu < CPU_SETSIZE && CPU_ISSET(cpu, &own)));
+		shared_->last_cid[w->slot] = last_cid;
+		shared_->last_cpu[w->slot] = cpu;
+		shared_->progress[w->slot]++;
+
+		switch (w->behavior) {
+		case Behavior::spin:
+			spin_us(20 + rng() % 80);
+			break;
+		case Behavior::yield:
+			sched_yield();
+			break;
+		case Behavior::sleep: {
+			timespec ts{0, static_cast<long>(10000 + rng() % 190000)};
+			nanosleep(&ts, nullptr);
+			break;
+		}
+		case Behavior::block: {
+			std::unique_lock<std::mutex> g(block_lock_);
+			block_cv_.wait_for(g, std::chrono::milliseconds(2));
+			break;
+		}
+		case Behavior::hop: {
+			int n = CPU_COUNT(&allowed), pick = static_cast<int>(rng() % n);
+			for (int c = 0; c < CPU_SETSIZE; c++) {
+				if (CPU_ISSET(c, &allowed) && pick-- == 0) {
+					CPU_ZERO(&own);
+					CPU_SET(c, &own);
+					sched_setaffinity(0, sizeof(own), &own);
+					break;
+				}
+			}
+			break;
+		}
+		}
+	}
+	merge(r);
+	release_slot(w->slot);
+}
+
+void Workload::short_worker(unsigned iterations)
+{
+	unsigned slot = take_slot();
+	shared_->active[slot] = true;
+	ThreadRseq rseq;
+	Results r;
+	r.always = DensityChecker(thresholds_.possible);
+	r.cpu = CpuIdChecker(thresholds_.possible);
+	if (!rseq.registered()) {
+		r.registration_errors++;
+	} else {
+		uint32_t last_cid = 0;
+		for (unsigned i = 0; i < iterations; i++) {
+			count_once(slot, r, 0, false, last_cid);
+			r.cpu.observe(rseq.cpu_id(), true);
+			shared_->progress[slot]++;
+		}
+	}
+	merge(r);
+	release_slot(slot);
+}
+
+void Workload::merge(const Results &r)
+{
+	std::lock_guard<std::mutex> g(results_lock_);
+	results_.always.merge(r.always);
+	results_.settled.merge(r.settled);
+	results_.cpu.merge(r.cpu);
+	results_.commits += r.commits;
+	results_.aborts += r.aborts;
+	results_.registration_errors += r.registration_errors;
+	ledger_.add_commits(r.commits);
+}
+
+int Workload::finish(const char *name)
+{
+	while (!workers_.empty())
+		remove_worker();
+	shared_->active[controller_slot] = false;
+	const Results &r = results_;
+	bool ok = true;
+	printf("# %s: %llu crossings, peak %u users, %llu commits, %llu aborts\n", name,
+	       static_cast<unsigned long long>(shared_->crossings.load()), peak_users_,
+	       static_cast<unsigned long long>(r.commits),
+	       static_cast<unsigned long long>(r.aborts));
+	auto verdict = [&](const char *what, bool good, const std::string &detail) {
+		printf("# %s: %s %s: %s\n", name, what, good ? "ok" : "FAILED", detail.c_str());
+		ok &= good;
+	};
+	verdict("rseq registration", r.registration_errors == 0,
+		std::to_string(r.registration_errors) + " threads could not register");
+	verdict("density (below num_possible_cpus)", r.always.ok(), r.always.report());
+	verdict("density (below the settled bound)", r.settled.ok(), r.settled.report());
+	verdict("uniqueness", ledger_.ok(), ledger_.report());
+	verdict("cpu_id", r.cpu.ok(), r.cpu.report());
+	verdict("critical sections committed", r.commits > 0,
+		std::to_string(r.commits) + " commits");
+	fflush(stdout);
+	return ok ? 0 : 1;
+}
+
+} // namespace mmcid

@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: GPL-2.0
+// The threads of a scenario and the checks they run. The scenario's main
+// thread is the controller: it adds and removes workers to move the CID
+// user count across the mode thresholds; the workers count in rseq
+// critical sections keyed by their mm_cid, observe mm_cid and cpu_id, and
+// schedule in and out in the way their behaviour says.
+#pragma once
+
+#include "checkers.hpp"
+#include "mode_model.hpp"
+#include "options.hpp"
+#include "shared_progress.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <random>
+#include <sched.h>
+#include <thread>
+#include <vector>
+
+namespace mmcid
+{
+
+enum class Behavior {
+	spin,  // busy for a moment: preempted, migrated by the load balancer
+	yield, // sched_yield(): out and in again right away
+	sleep, // short nanosleep(): out, and in on whichever CPU wakes it
+	block, // waits on a condition variable the controller pulses
+	hop,   // sched_setaffinity() to another CPU: migrates itself
+};
+const char *behavior_name(Behavior b);
+
+class Workload
+{
+public:
+	Workload(const Options &opts, SharedProgress *shared, Thresholds t);
+	~Workload();
+
+	// The controller's view: each call is one fork or exit of a CID user.
+	void add_worker(Behavior b);
+	void remove_worker();
+	size_t workers() const { return workers_.size(); }
+	const ModeModel &model() const { return model_; }
+	const Thresholds &thresholds() const { return thresholds_; }
+	const Options &options() const { return opts_; }
+	std::mt19937_64 &rng() { return rng_; }
+
+	// The process affinity was widened to @nr CPUs (the deferred path).
+	void widened_to(unsigned nr) { model_.widened_to(nr); }
+	// The settled bound does not apply until settle(): used while the
+	// user count changes behind the model's back.
+	void unsettle();
+	// Declares the current user count settled: every worker schedules out
+	// and in once, then checks mm_cid against the model's settled bound.
+	void settle(std::chrono::milliseconds dwell = std::chrono::milliseconds(20));
+	// One threshold crossing completed.
+	void crossed() { shared_->crossings++; }
+	bool time_left() const;
+	void controller_progress() { shared_->progress[controller_slot]++; }
+
+	// A short-lived thread which counts @iterations times and exits; for
+	// scenarios that create threads outside the controller.
+	void short_worker(unsigned iterations);
+
+	// Stops and joins every worker, evaluates the checks, prints "# "
+	// diagnostics. Returns KSFT_PASS or KSFT_FAIL.
+	int finish(const char *name);
+
+private:
+	struct Worker {
+		std::thread thread;
+		std::atomic<bool> stop{false};
+		std::atomic<pid_t> tid{0};
+		unsigned slot = 0;
+		Behavior behavior = Behavior::spin;
+	};
+	struct Results {
+		DensityChecker always{0};
+		DensityChecker settled{0};
+		CpuIdChecker cpu{0};
+		uint64_t commits = 0, aborts = 0, registration_errors = 0;
+	};
+
+	void worker_main(Worker *w);
+	unsigned take_slot();
+	void release_slot(unsigned slot);
+	void count_once(unsigned slot, Results &r, uint32_t epoch_seen, bool settled_now,
+			uint32_t &last_cid);
+	void merge(const Results &r);
+
+	Options opts_;
+	SharedProgress *shared_;
+	Thresholds thresholds_;
+	ModeModel model_;
+	std::mt19937_64 rng_;
+	std::chrono::steady_clock::time_point deadline_;
+	std::vector<std::unique_ptr<Worker>> workers_;
+	std::vector<unsigned> free_slots_;
+	unsigned next_slot_ = controller_slot + 1;
+	std::mutex slots_lock_;
+
+	UniquenessLedger ledger_;
+	std::atomic<uint32_t> epoch_{0}; // odd: settled, even: changing
+	std::atomic<uint32_t> bound_{0}; // settled bound of the current epoch
+	std::mutex block_lock_;
+	std::condition_variable block_cv_;
+
+	std::mutex results_lock_;
+	Results results_;
+	unsigned peak_users_ = 1;
+};
+
+} // namespace mmcid

@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: GPL-2.0
+// mm_cid ownership mode transitions: drives a process's thread count
+// across the per CPU threshold again and again, in the ways the kernel
+// switches modes, and checks rseq mm_cid density, uniqueness and cpu_id,
+// and that no thread stops making progress. One TAP subtest per scenario.
+#include "lib/options.hpp"
+#include "lib/rseq_thread.hpp"
+#include "lib/runner.hpp"
+#include "scenarios/scenarios.hpp"
+
+#include <vector>
+
+using namespace mmcid;
+
+int main(int argc, char **argv)
+{
+	take_over_rseq_from_libc(argv);
+	const std::vector<Scenario> scenarios = {
+	    {"crossing", "fork/exit across the thresholds; workers spin, yield, sleep, block",
+	     scenarios::crossing},
+	    {"migration", "fork/exit across the thresholds while workers migrate themselves",
+	     scenarios::migration},
+	    {"concurrent-create", "concurrent pthread_create() around the threshold",
+	     scenarios::concurrent_create},
+	    {"affinity", "start narrow, widen the process mask, narrow threads again",
+	     scenarios::affinity, 1},
+	};
+	std::string names;
+	for (const Scenario &s : scenarios)
+		names += std::string(names.empty() ? "" : ", ") + s.name;
+	Options opts = parse_options(argc, argv, names.c_str());
+	run_scenarios("mm_cid_transitions", scenarios, opts);
+}

@@ -1,0 +1,27 @@
+// SPDX-License-Identifier: GPL-2.0
+// The scenarios of mm_cid_transitions, one file each.
+#pragma once
+
+#include "../lib/workload.hpp"
+
+namespace mmcid::scenarios
+{
+// Grow from 1 user to above max_cids and back below pcpu_thrs, with
+// workers that spin, yield, sleep and block.
+int crossing(Workload &w);
+// The same crossings with workers that migrate themselves all the time.
+int migration(Workload &w);
+// Several threads calling pthread_create() at once around the threshold.
+int concurrent_create(Workload &w);
+// Start with a narrow process-wide mask, switch to per CPU mode, then
+// widen the mask (the deferred update path) and narrow threads again.
+int affinity(Workload &w);
+
+// Shared by the crossing scenarios: user counts of the high and low side.
+unsigned high_users(const Workload &w);
+unsigned low_users(const Workload &w);
+// One full crossing: up to high_users(), settle, down to low_users(), settle.
+void cross_once(Workload &w, const Behavior *behaviors, unsigned nr_behaviors);
+// Whether another crossing fits (--cycles or the duration).
+bool more_cycles(const Workload &w, unsigned done);
+} // namespace mmcid::scenarios
