@@ -6,17 +6,18 @@ VARIANT ?= fixed
 DEBUG ?= 1
 SMP ?= 4
 export ARCH VARIANT DEBUG SMP MEM TIMEOUT IDLE_TIMEOUT RUN APPEND QUIET VERBOSE
-export BASE_VERSION CROSS_COMPILE CONFIG_EXTRA UPDATE
+export BASE_VERSION CROSS_COMPILE CONFIG_EXTRA UPDATE VARIANTS MATRIX_ARCHES
 
 S := scripts
 
-.PHONY: help base apply kernel initramfs selftests vmtest checkpatch \
+.PHONY: help base apply kernel initramfs selftests vmtest vmtest-all checkpatch \
 	verify-series bisect-check check clean distclean
 
 help:
 	@echo "Main job:"
 	@echo "  make vmtest [ARCH=x86_64] [VARIANT=fixed|base] [SMP=4]"
 	@echo "                      apply, build, boot in QEMU, run the tests, verdict"
+	@echo "  make vmtest-all     every ARCH x VARIANT one after another, summary table"
 	@echo "Tests:"
 	@echo "  make check          everything CI runs; ends with 'N passed, N failed'"
 	@echo "Steps:"
@@ -47,6 +48,9 @@ selftests:
 
 vmtest:
 	@$(S)/vmtest.sh
+
+vmtest-all:
+	@$(S)/vmtest-all.sh
 
 checkpatch:
 	@$(S)/checkpatch-series.sh

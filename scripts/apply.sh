@@ -14,29 +14,9 @@ check_variant "$VARIANT"
 "$TOP/scripts/fetch-base.sh"
 src=$(base_src)
 tree=$(variant_tree "$VARIANT")
-scratch="$BUILD/trees/.am"
 list=$(variant_patches "$VARIANT")
-mapfile -t patches <<<"$list"
-
-mkdir -p "$BUILD/trees"
-git -C "$src" worktree prune
-if [ ! -d "$scratch/.git" ] && [ ! -f "$scratch/.git" ]; then
-	rm -rf "$scratch"
-	log "creating the scratch worktree for git am (once)"
-	git -C "$src" worktree add -q --detach "$scratch" "$BASE_TAG"
-fi
-
-git -C "$scratch" am --abort >/dev/null 2>&1 || true
-git -C "$scratch" reset -q --hard "$BASE_TAG"
-git -C "$scratch" clean -q -fdx
-for p in "${patches[@]}"; do
-	if ! git -C "$scratch" am -q "$p" >"$BUILD/trees/am.log" 2>&1; then
-		git -C "$scratch" am --abort >/dev/null 2>&1 || true
-		git -C "$scratch" reset -q --hard "$BASE_TAG"
-		die "${p#"$TOP"/} does not apply to $(base_package) $BASE_VERSION (variant $VARIANT): refresh it against the base; details in ${BUILD#"$TOP"/}/trees/am.log"
-	fi
-done
-head=$(git -C "$scratch" rev-parse HEAD)
+# shellcheck disable=SC2086
+head=$(scratch_am $list)
 
 if [ -e "$tree/.git" ]; then
 	git -C "$tree" checkout -q -f --detach "$head"

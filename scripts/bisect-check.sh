@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # make bisect-check: the x86_64 kernel must build after the fixture and
-# after each patch of the series. Each step is built in its own worktree
+# after each patch on top of it (the series, then the execve() fix). Each step is built in its own worktree
 # (build/trees/bisect); ccache shares everything unchanged with the base
 # and fixed builds, so a step costs about what the patch touches.
 set -euo pipefail
@@ -10,7 +10,7 @@ ARCH=${ARCH:-x86_64}
 VARIANT=fixed "$TOP/scripts/apply.sh"
 src=$(base_src)
 tree="$BUILD/trees/bisect"
-n=$(series_files "$PATCHES" | wc -l)
+n=$(($(variant_patches fixed | wc -l) - 1))
 
 if [ ! -e "$tree/.git" ]; then
 	git -C "$src" worktree prune

@@ -50,16 +50,32 @@ base_src() {
 # The git revision of the pristine tree inside base_src.
 BASE_TAG=pristine
 
-known_variant() {
+# The kernels the harness builds, as stacks of series directories:
+#   base            7.2 + fixture (the state the series was written against)
+#   fixed           7.2 + fixture + series + the execve() fix
+#   mainline        pristine 7.2
+#   mainline-fixed  pristine 7.2 + the execve() fix
+VARIANTS_ALL="base fixed mainline mainline-fixed"
+
+variant_series_dirs() {
 	case "$1" in
-	base | fixed) return 0 ;;
+	base) echo "$PATCHES/base" ;;
+	fixed) echo "$PATCHES/base $PATCHES $PATCHES/execve" ;;
+	mainline) ;;
+	mainline-fixed) echo "$PATCHES/execve" ;;
+	esac
+}
+
+known_variant() {
+	case " $VARIANTS_ALL " in
+	*" $1 "*) return 0 ;;
 	*) return 1 ;;
 	esac
 }
 
 check_variant() {
 	known_variant "$1" ||
-		die "unknown VARIANT '$1': use VARIANT=base (pre-fix fixture) or VARIANT=fixed (fixture + series)"
+		die "unknown VARIANT '$1': use one of $VARIANTS_ALL (see README.md, Variables)"
 }
 
 check_arch() {
@@ -80,12 +96,39 @@ series_files() {
 	done <"$dir/series"
 }
 
-# The patch series that make up a variant, fixture first.
+# The patches that make up a variant, in order.
 variant_patches() {
-	series_files "$PATCHES/base"
-	case "$1" in
-	fixed) series_files "$PATCHES" ;;
-	esac
+	local d
+	for d in $(variant_series_dirs "$1"); do
+		series_files "$d"
+	done
+}
+
+# git am PATCHES... onto the pristine tree in the scratch worktree and print
+# the resulting commit. Leaves no variant tree changed; on failure the
+# scratch worktree is reset and the script dies naming the patch.
+scratch_am() {
+	local src scratch p
+	src=$(base_src)
+	scratch="$BUILD/trees/.am"
+	mkdir -p "$BUILD/trees"
+	git -C "$src" worktree prune
+	if [ ! -e "$scratch/.git" ]; then
+		rm -rf "$scratch"
+		log "creating the scratch worktree for git am (once)"
+		git -C "$src" worktree add -q --detach "$scratch" "$BASE_TAG" >&2
+	fi
+	git -C "$scratch" am --abort >/dev/null 2>&1 || true
+	git -C "$scratch" reset -q --hard "$BASE_TAG"
+	git -C "$scratch" clean -q -fdx
+	for p in "$@"; do
+		if ! git -C "$scratch" am -q "$p" >"$BUILD/trees/am.log" 2>&1; then
+			git -C "$scratch" am --abort >/dev/null 2>&1 || true
+			git -C "$scratch" reset -q --hard "$BASE_TAG"
+			die "${p#"$TOP"/} does not apply to $(base_package) $BASE_VERSION: refresh it against the base; details in ${BUILD#"$TOP"/}/trees/am.log"
+		fi
+	done
+	git -C "$scratch" rev-parse HEAD
 }
 
 # apt-get install what is missing, once; the package names are Debian's.

@@ -7,16 +7,23 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-VARIANT=fixed "$TOP/scripts/apply.sh"
+"$TOP/scripts/fetch-base.sh"
 src=$(base_src)
-files=$(git -C "$src" diff --name-only "variant/fixed~$(series_files "$PATCHES" | wc -l)" variant/fixed)
+# The fixture and the series alone, without later fixes on top.
+fixture=$(series_files "$PATCHES/base")
+series=$(series_files "$PATCHES")
+# shellcheck disable=SC2086
+head=$(scratch_am $fixture $series)
+n=$(echo "$series" | wc -l)
+files=$(git -C "$src" diff --name-only "$head~$n" "$head")
 expected="$TOP/patches/verify-series.expected"
 
 # Line numbers and blob ids say nothing about the content: leave them out.
-actual=$(git -C "$src" diff -U1 --no-color "$BASE_TAG" variant/fixed -- $files |
+# shellcheck disable=SC2086
+actual=$(git -C "$src" diff -U1 --no-color "$BASE_TAG" "$head" -- $files |
 	sed -E -e '/^index /d' -e 's/^@@ -[0-9,]+ \+[0-9,]+ @@/@@/')
 
-echo "fixed tree vs pristine $BASE_VERSION in: $(echo $files)"
+echo "fixture + series vs pristine $BASE_VERSION in: $(echo $files)"
 if [ -z "$actual" ]; then
 	echo "no difference"
 else

@@ -15,7 +15,7 @@ namespace
 {
 	fprintf(rc ? stderr : stdout,
 		"usage: %s [--duration=SECONDS] [--cycles=N] [--threads=N] [--seed=N]\n"
-		"          [--stall=SECONDS] [--spin=N] [--only=SCENARIO]\n"
+		"          [--stall=SECONDS] [--spin=N] [--only=SCENARIO] [--allow-lockup]\n"
 		"scenarios: %s\n",
 		prog, scenarios);
 	exit(rc);
@@ -51,6 +51,8 @@ Options parse_options(int argc, char **argv, const char *scenarios)
 			o.stall_s = strtod(v, &end);
 		else if (take(argv[i], "--spin", &v))
 			o.spin = strtoul(v, &end, 10);
+		else if (!strcmp(argv[i], "--allow-lockup"))
+			o.allow_lockup = true;
 		else if (take(argv[i], "--only", &v))
 			o.only = v;
 		else

@@ -9,16 +9,18 @@ namespace mmcid
 {
 
 struct Options {
-	double duration_s = 15; // per scenario
-	unsigned cycles = 0;	// threshold crossings per scenario; 0: as many as fit
-	unsigned threads = 0;	// peak worker threads; 0: one past the per CPU threshold
-	uint64_t seed = 0;	// 0: from the clock; printed either way
-	double stall_s = 20;	// a thread without progress this long fails the test
-	unsigned spin = 64;	// delay loop inside each rseq critical section
-	std::string only;	// run just this scenario
+	double duration_s = 15;	   // per scenario
+	unsigned cycles = 0;	   // threshold crossings per scenario; 0: as many as fit
+	unsigned threads = 0;	   // peak worker threads; 0: one past the per CPU threshold
+	uint64_t seed = 0;	   // 0: from the clock; printed either way
+	double stall_s = 20;	   // a thread without progress this long fails the test
+	unsigned spin = 64;	   // delay loop inside each rseq critical section
+	std::string only;	   // run just this scenario
+	bool allow_lockup = false; // run scenarios which hard-lock affected kernels
 };
 
-// Parses --duration= --cycles= --threads= --seed= --stall= --spin= --only=;
+// Parses --duration= --cycles= --threads= --seed= --stall= --spin= --only=
+// --allow-lockup;
 // prints usage and exits on --help or a bad option.
 Options parse_options(int argc, char **argv, const char *scenarios);
 

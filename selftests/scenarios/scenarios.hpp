@@ -16,6 +16,10 @@ int concurrent_create(Workload &w);
 // Start with a narrow process-wide mask, switch to per CPU mode, then
 // widen the mask (the deferred update path) and narrow threads again.
 int affinity(Workload &w);
+// vfork()+execve(), posix_spawn() and CLONE_VM children around the threshold.
+int spawn(Workload &w);
+// A failing execve() in per CPU mode, then pthread_create().
+int execve_fail(Workload &w);
 
 // Shared by the crossing scenarios: user counts of the high and low side.
 unsigned high_users(const Workload &w);
