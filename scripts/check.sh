@@ -57,6 +57,8 @@ run_check selftests-build make -C "$TOP/selftests" OUTPUT="$BUILD/selftests/host
 run_check selftests-unit make -C "$TOP/selftests" unit OUTPUT="$BUILD/selftests/host"
 # On the host kernel too; checks it cannot make (no mm_cid) skip.
 run_check selftests-host "$BUILD/selftests/host/mm_cid_transitions" --duration=2
+run_check selftests-catch-planted-duplicate "$TOP/tests/selftests-planted.sh" \
+	"$BUILD/selftests/host/mm_cid_transitions"
 run_check kernel-x86_64-base env ARCH=x86_64 VARIANT=base "$TOP/scripts/build-kernel.sh"
 run_check kernel-x86_64-fixed env ARCH=x86_64 VARIANT=fixed "$TOP/scripts/build-kernel.sh"
 run_check bisect-check "$TOP/scripts/bisect-check.sh"

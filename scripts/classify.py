@@ -44,6 +44,7 @@ LOCKDEP_TITLES = re.compile(
     r"(possible circular locking dependency|possible recursive locking|"
     r"inconsistent lock state|suspicious RCU usage|lock held when returning)")
 
+HANG_MARKER = re.compile(r"^vmrun: .*asking the guest for backtraces")
 END_MARKER = re.compile(r"^mmcid-vm: END rc=(\d+)\s*$")
 BOOTED = re.compile(r"Linux version \d|mmcid-vm: kernel ")
 TAP_RESULT = re.compile(
@@ -98,7 +99,11 @@ def classify(text, timed_out=False, started=True, allowlist=()):
     if not started:
         return "INFRA", details
 
-    stripped = [_strip(raw) for raw in lines]
+    # After vmrun's hang marker the guest only prints what the NMI asked
+    # for (on x86 a panic with every CPU's backtrace): evidence for the
+    # log, not the cause of the verdict.
+    cut = next((i for i, raw in enumerate(lines) if HANG_MARKER.match(raw)), len(lines))
+    stripped = [_strip(raw) for raw in lines[:cut]]
 
     def first(patterns):
         for i, line in enumerate(stripped):

@@ -60,7 +60,9 @@ std::string UniquenessLedger::report() const
 	s << commits_ << " commits, counters sum to " << counted();
 	if (!ok())
 		s << ": " << (commits_ > counted() ? commits_ - counted() : counted() - commits_)
-		  << " updates lost, so two threads ran with the same mm_cid at once";
+		  << " updates lost: two increments of one mm_cid's counter overlapped, so two "
+		     "threads ran with the same mm_cid at once (or a critical section did not "
+		     "abort)";
 	return s.str();
 }
 

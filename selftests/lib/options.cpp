@@ -16,6 +16,7 @@ namespace
 	fprintf(rc ? stderr : stdout,
 		"usage: %s [--duration=SECONDS] [--cycles=N] [--threads=N] [--seed=N]\n"
 		"          [--stall=SECONDS] [--spin=N] [--only=SCENARIO] [--allow-lockup]\n"
+		"          [--plant=unprotected]\n"
 		"scenarios: %s\n",
 		prog, scenarios);
 	exit(rc);
@@ -53,6 +54,8 @@ Options parse_options(int argc, char **argv, const char *scenarios)
 			o.spin = strtoul(v, &end, 10);
 		else if (!strcmp(argv[i], "--allow-lockup"))
 			o.allow_lockup = true;
+		else if (take(argv[i], "--plant", &v))
+			o.plant = v;
 		else if (take(argv[i], "--only", &v))
 			o.only = v;
 		else
@@ -61,6 +64,11 @@ Options parse_options(int argc, char **argv, const char *scenarios)
 			fprintf(stderr, "%s: bad value in %s\n", argv[0], argv[i]);
 			exit(2);
 		}
+	}
+	if (!o.plant.empty() && o.plant != "unprotected") {
+		fprintf(stderr, "%s: unknown --plant=%s (only: unprotected)\n", argv[0],
+			o.plant.c_str());
+		exit(2);
 	}
 	if (!o.seed)
 		o.seed = std::chrono::steady_clock::now().time_since_epoch().count();

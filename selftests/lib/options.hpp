@@ -17,6 +17,9 @@ struct Options {
 	unsigned spin = 64;	   // delay loop inside each rseq critical section
 	std::string only;	   // run just this scenario
 	bool allow_lockup = false; // run scenarios which hard-lock affected kernels
+	// "unprotected": count without rseq protection, so the uniqueness
+	// check must fail; shows the check can fail on a real kernel.
+	std::string plant;
 };
 
 // Parses --duration= --cycles= --threads= --seed= --stall= --spin= --only=

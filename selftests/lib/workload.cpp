@@ -47,7 +47,7 @@ Workload::Workload(const Options &opts, SharedProgress *shared, Thresholds t)
     : opts_(opts), shared_(shared), thresholds_(t), model_(t), rng_(opts.seed),
       deadline_(std::chrono::steady_clock::now() +
 		std::chrono::milliseconds(static_cast<long>(opts.duration_s * 1000))),
-      ledger_(t.possible)
+      ledger_(t.possible), unprotected_(opts.plant == "unprotected")
 {
 	results_.always = DensityChecker(t.possible);
 	results_.cpu = CpuIdChecker(t.possible);
@@ -157,10 +157,20 @@ void Workload::count_once(unsigned slot, Results &r, uint32_t epoch_seen, bool s
 		if (settled_now && epoch_.load() == epoch_seen)
 			r.settled.observe(slot, cid, bound);
 		if (cid < ledger_.size()) {
-			if (arch::cid_add(&area, cid, ledger_.counter(cid), 1, opts_.spin) == 0)
+			if (unprotected_) {
+				// The same load, delay and store, but nothing aborts it.
+				volatile intptr_t *c = ledger_.counter(cid);
+				intptr_t v = *c;
+				for (unsigned i = 0; i < opts_.spin; i++)
+					__asm__ __volatile__("" ::: "memory");
+				*c = v + 1;
 				r.commits++;
-			else
+			} else if (arch::cid_add(&area, cid, ledger_.counter(cid), 1, opts_.spin) ==
+				   0) {
+				r.commits++;
+			} else {
 				r.aborts++;
+			}
 		}
 		last_cid = cid;
 	}

@@ -103,6 +103,7 @@ private:
 	std::mutex slots_lock_;
 
 	UniquenessLedger ledger_;
+	const bool unprotected_;	 // --plant=unprotected
 	std::atomic<uint32_t> epoch_{0}; // odd: settled, even: changing
 	std::atomic<uint32_t> bound_{0}; // settled bound of the current epoch
 	std::mutex block_lock_;
