@@ -48,7 +48,8 @@ for f in ${CONFIG_EXTRA:-}; do
 done
 
 mkdir -p "$out"
-exec 9>"$BUILD/.kbuild.lock"
+# One kernel build at a time on this machine, across clones too.
+exec 9>"${KBUILD_LOCK:-/tmp/mmcid-kbuild.lock}"
 if ! flock -n 9; then
 	log "another kernel build is running; waiting for it (2 cores: one build at a time)"
 	flock 9
