@@ -3,8 +3,6 @@
 // across the per CPU threshold again and again, in the ways the kernel
 // switches modes, and checks rseq mm_cid density, uniqueness and cpu_id,
 // and that no thread stops making progress. One TAP subtest per scenario.
-#include "lib/options.hpp"
-#include "lib/rseq_thread.hpp"
 #include "lib/runner.hpp"
 #include "scenarios/scenarios.hpp"
 
@@ -14,7 +12,6 @@ using namespace mmcid;
 
 int main(int argc, char **argv)
 {
-	take_over_rseq_from_libc(argv);
 	const std::vector<Scenario> scenarios = {
 	    {"crossing", "fork/exit across the thresholds; workers spin, yield, sleep, block",
 	     scenarios::crossing},
@@ -25,9 +22,5 @@ int main(int argc, char **argv)
 	    {"affinity", "start narrow, widen the process mask, narrow threads again",
 	     scenarios::affinity, 1},
 	};
-	std::string names;
-	for (const Scenario &s : scenarios)
-		names += std::string(names.empty() ? "" : ", ") + s.name;
-	Options opts = parse_options(argc, argv, names.c_str());
-	run_scenarios("mm_cid_transitions", scenarios, opts);
+	scenario_main("mm_cid_transitions", argc, argv, scenarios);
 }

@@ -159,4 +159,15 @@ void run_scenarios(const char *program, const std::vector<Scenario> &scenarios, 
 	ksft_finished();
 }
 
+void scenario_main(const char *program, int argc, char **argv,
+		   const std::vector<Scenario> &scenarios)
+{
+	take_over_rseq_from_libc(argv);
+	std::string names;
+	for (const Scenario &s : scenarios)
+		names += std::string(names.empty() ? "" : ", ") + s.name;
+	Options opts = parse_options(argc, argv, names.c_str());
+	run_scenarios(program, scenarios, opts);
+}
+
 } // namespace mmcid

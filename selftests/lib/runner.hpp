@@ -28,4 +28,9 @@ struct Scenario {
 [[noreturn]] void run_scenarios(const char *program, const std::vector<Scenario> &scenarios,
 				const Options &opts);
 
+// main() of a scenario program: takes rseq over from glibc, parses the
+// command line, runs the scenarios.
+[[noreturn]] void scenario_main(const char *program, int argc, char **argv,
+				const std::vector<Scenario> &scenarios);
+
 } // namespace mmcid
