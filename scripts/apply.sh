@@ -21,11 +21,11 @@ head=$(scratch_am $list)
 if [ -e "$tree/.git" ]; then
 	git -C "$tree" checkout -q -f --detach "$head"
 else
-	tmp="$BUILD/trees/.new-$VARIANT"
+	tmp="$BUILD/trees/.new-$(variant_name "$VARIANT")"
 	rm -rf "$tmp"
 	git -C "$src" worktree prune
 	git -C "$src" worktree add -q --detach "$tmp" "$head"
 	git -C "$src" worktree move "$tmp" "$tree"
 fi
-git -C "$src" branch -f "variant/$VARIANT" "$head" >/dev/null
-log "$VARIANT tree: ${tree#"$TOP"/} ($(git -C "$tree" log --oneline "$BASE_TAG..HEAD" | wc -l) patches on $(base_package) $BASE_VERSION)"
+git -C "$src" branch -f "variant/$(variant_name "$VARIANT")" "$head" >/dev/null
+log "$(variant_name "$VARIANT") tree: ${tree#"$TOP"/} ($(git -C "$tree" log --oneline "$BASE_TAG..HEAD" | wc -l) patches on $(base_package) $BASE_VERSION)"

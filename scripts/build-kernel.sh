@@ -61,7 +61,7 @@ configure() {
 	local next=.config.next req="$out/requested.config"
 	"${kmake[@]}" KCONFIG_CONFIG=$next tinyconfig >"$out/config.log" 2>&1 || return 1
 	{
-		echo "CONFIG_LOCALVERSION=\"-mmcid-$VARIANT\""
+		echo "CONFIG_LOCALVERSION=\"-mmcid-$(variant_name "$VARIANT")\""
 		cat "${frags[@]}"
 	} >"$req"
 	(cd "$tree" && KCONFIG_CONFIG="$out/$next" \

@@ -65,6 +65,7 @@ run_check bisect-check "$TOP/scripts/bisect-check.sh"
 run_check boot-x86_64-base boot_expect 0 ARCH=x86_64 VARIANT=base RUN=show
 run_check boot-x86_64-fixed boot_expect 0 ARCH=x86_64 VARIANT=fixed RUN=show
 run_check vmtest-x86_64-fixed boot_expect 0 ARCH=x86_64 VARIANT=fixed RUN=all
+run_check verdict-demos "$TOP/tests/verdict-demos.sh"
 
 echo
 [ ${#failures[@]} -eq 0 ] || echo "failed: ${failures[*]}"

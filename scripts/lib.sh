@@ -96,12 +96,26 @@ series_files() {
 	done <"$dir/series"
 }
 
-# The patches that make up a variant, in order.
+# The patches that make up a variant, in order; KNOBS=1 adds the debug-only
+# patches (patches/debug: boot parameters that widen race windows and
+# check states, off unless enabled on the command line).
 variant_patches() {
 	local d
 	for d in $(variant_series_dirs "$1"); do
 		series_files "$d"
 	done
+	if [ "${KNOBS:-0}" = 1 ]; then
+		series_files "$PATCHES/debug"
+	fi
+}
+
+# The name a variant's tree and kernel release carry.
+variant_name() {
+	if [ "${KNOBS:-0}" = 1 ]; then
+		echo "$1-knobs"
+	else
+		echo "$1"
+	fi
 }
 
 # git am PATCHES... onto the pristine tree in the scratch worktree and print
@@ -211,7 +225,7 @@ private_apt_update() {
 
 # The source tree of a variant (a git worktree of the base repository).
 variant_tree() {
-	echo "$BUILD/trees/$1"
+	echo "$BUILD/trees/$(variant_name "$1")"
 }
 
 # The out-of-tree build directory of a kernel. It is a direct child of the

@@ -16,13 +16,13 @@ infra() {
 	exit 3
 }
 
-need_packages "$QEMU_PKG" python3 || infra "cannot install $QEMU_PKG"
+(need_packages "$QEMU_PKG" python3) || infra "cannot install $QEMU_PKG"
 ARCH=$ARCH VARIANT=$VARIANT "$TOP/scripts/apply.sh" || infra "applying the $VARIANT series failed"
 ARCH=$ARCH VARIANT=$VARIANT "$TOP/scripts/build-kernel.sh" || infra "building the $ARCH $VARIANT kernel failed"
 ARCH=$ARCH "$TOP/scripts/mkinitramfs.sh" || infra "making the $ARCH initramfs failed"
 
 out=$(kbuild_dir "$ARCH" "$VARIANT")
-args=(--arch "$ARCH" --variant "$VARIANT" --kernel "$out/$KIMAGE"
+args=(--arch "$ARCH" --variant "$(variant_name "$VARIANT")" --kernel "$out/$KIMAGE"
 	--initrd "$BUILD/initramfs/$ARCH/initramfs.cpio" --smp "${SMP:-4}")
 [ -n "${MEM:-}" ] && args+=(--mem "$MEM")
 [ -n "${TIMEOUT:-}" ] && args+=(--timeout "$TIMEOUT")

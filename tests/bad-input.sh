@@ -5,6 +5,8 @@
 # scratch build directory.
 set -euo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
+# make exports these; each case below sets what it means.
+unset BASE_VERSION BASE_LOCK PATCHES CROSS_COMPILE
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 n=0 failed=0
@@ -50,12 +52,14 @@ sha=$(awk '!/^#/ && NF == 3 { print $3; exit }' "$TOP/base.lock")
 ver=$(awk '!/^#/ && NF == 3 { print $2; exit }' "$TOP/base.lock")
 echo "linux-source-7.2 7.2.99-1 $sha" >"$scratch/missing.lock"
 expect_error "version not in the archive" "cannot be had" \
-	env BUILD="$scratch/b1" BASE_LOCK="$scratch/missing.lock" "$TOP/scripts/fetch-base.sh"
+	env BUILD="$scratch/b1" BASE_LOCK="$scratch/missing.lock" BASE_VERSION=7.2.99-1 \
+	"$TOP/scripts/fetch-base.sh"
 expect_nothing_left "version not in the archive" "$scratch/b1"
 
 echo "linux-source-7.2 $ver $(echo "$sha" | tr 0-9a-f 1-9a-f0)" >"$scratch/corrupt.lock"
 expect_error "corrupted download" "checksum mismatch" \
-	env BUILD="$scratch/b2" BASE_LOCK="$scratch/corrupt.lock" "$TOP/scripts/fetch-base.sh"
+	env BUILD="$scratch/b2" BASE_LOCK="$scratch/corrupt.lock" BASE_VERSION="$ver" \
+	"$TOP/scripts/fetch-base.sh"
 expect_nothing_left "corrupted download" "$scratch/b2"
 n=$((n + 1))
 if ls "$scratch/b2/dl/"*.deb >/dev/null 2>&1; then
