@@ -10,7 +10,7 @@ export BASE_VERSION CROSS_COMPILE CONFIG_EXTRA UPDATE VARIANTS MATRIX_ARCHES KNO
 
 S := scripts
 
-.PHONY: help base apply kernel initramfs selftests vmtest vmtest-all checkpatch \
+.PHONY: help base apply kernel initramfs selftests vmtest vmtest-all checkpatch model \
 	verify-series bisect-check check clean distclean
 
 help:
@@ -29,6 +29,7 @@ help:
 	@echo "  make checkpatch     checkpatch.pl --strict on every patch"
 	@echo "  make verify-series  fixed tree vs pristine 7.2 in the touched files"
 	@echo "  make bisect-check   build after the fixture and after each patch"
+	@echo "  make model          SPIN: the pre-fix live lock, the fixed protocol verified"
 	@echo "  make clean          remove build trees and results, keep downloads and ccache"
 
 base:
@@ -54,6 +55,9 @@ vmtest-all:
 
 checkpatch:
 	@$(S)/checkpatch-series.sh
+
+model:
+	@$(S)/model.sh
 
 verify-series:
 	@$(S)/verify-series.sh

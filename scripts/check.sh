@@ -52,6 +52,7 @@ run_check checkpatch "$TOP/scripts/checkpatch-series.sh"
 run_check checkpatch-catches-planted-error "$TOP/tests/checkpatch-planted.sh"
 run_check verify-series "$TOP/scripts/verify-series.sh"
 run_check harness-bad-input "$TOP/tests/bad-input.sh"
+run_check model "$TOP/scripts/model.sh"
 run_check selftests-build make -C "$TOP/selftests" OUTPUT="$BUILD/selftests/host" \
 	KSFT_DIR="$(base_src)/tools/testing/selftests"
 run_check selftests-unit make -C "$TOP/selftests" unit OUTPUT="$BUILD/selftests/host"
