@@ -15,9 +15,11 @@ import os
 import re
 import selectors
 import shlex
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import xml.etree.ElementTree as ET
 
@@ -118,7 +120,9 @@ def main():
         "console=" + desc["CONSOLE"], "panic=-1", "panic_sys_info=all_bt",
         "sysctl.kernel.panic_on_rcu_stall=1", "softlockup_all_cpu_backtrace=1",
         desc.get("QEMU_APPEND", ""), args.append]))
-    monitor = os.path.join(rundir, "monitor.sock")
+    # Unix socket paths are limited to 108 bytes: keep it short, not in rundir.
+    mondir = tempfile.mkdtemp(prefix="mmcid-mon-")
+    monitor = os.path.join(mondir, "sock")
     cmd = qemu_command(desc, args.kernel, args.initrd, args.smp,
                        args.mem or int(desc["QEMU_MEM"]), append, monitor)
     print("vmrun: " + " ".join(shlex.quote(c) for c in cmd), flush=True)
@@ -204,6 +208,7 @@ def main():
         if proc.returncode not in (0, None) and not timed_out and not "".join(text).strip():
             started = False
     log.close()
+    shutil.rmtree(mondir, ignore_errors=True)
     duration = time.monotonic() - t0
 
     verdict, details = classify.classify("".join(text), timed_out=timed_out, started=started,
