@@ -7,17 +7,21 @@ DEBUG ?= 1
 SMP ?= 4
 export ARCH VARIANT DEBUG SMP MEM TIMEOUT IDLE_TIMEOUT RUN APPEND QUIET VERBOSE
 export BASE_VERSION CROSS_COMPILE CONFIG_EXTRA UPDATE VARIANTS MATRIX_ARCHES KNOBS
+export PROVE_ARCHES PROVE_CASES RUNS FIXED_RUNS PROVE_SECONDS PROVE_DELAY_US RESULTS
 
 S := scripts
 
 .PHONY: help base apply kernel initramfs selftests vmtest vmtest-all checkpatch model \
-	verify-series bisect-check check clean distclean
+	verify-series bisect-check litmus prove execve-neighbours check clean distclean
 
 help:
 	@echo "Main job:"
 	@echo "  make vmtest [ARCH=x86_64] [VARIANT=fixed|base] [SMP=4]"
 	@echo "                      apply, build, boot in QEMU, run the tests, verdict"
 	@echo "  make vmtest-all     every ARCH x VARIANT one after another, summary table"
+	@echo "  make prove          before/after proof: repeated runs of base, fixed, mainline,"
+	@echo "                      mainline-fixed on every ARCH, verdict table (hours; see README)"
+	@echo "  make execve-neighbours  the failing-execve() lock-up and its neighbours (ARCH=)"
 	@echo "Tests:"
 	@echo "  make check          everything CI runs; ends with 'N passed, N failed'"
 	@echo "Steps:"
@@ -30,6 +34,7 @@ help:
 	@echo "  make verify-series  fixed tree vs pristine 7.2 in the touched files"
 	@echo "  make bisect-check   build after the fixture and after each patch"
 	@echo "  make model          SPIN: the pre-fix live lock, the fixed protocol verified"
+	@echo "  make litmus         herd7 + LKMM: the mode word and the barriers of patch 2"
 	@echo "  make clean          remove build trees and results, keep downloads and ccache"
 
 base:
@@ -59,11 +64,20 @@ checkpatch:
 model:
 	@$(S)/model.sh
 
+litmus:
+	@$(S)/litmus.sh
+
 verify-series:
 	@$(S)/verify-series.sh
 
 bisect-check:
 	@$(S)/bisect-check.sh
+
+prove:
+	@$(S)/prove.sh
+
+execve-neighbours:
+	@$(S)/execve-neighbours.sh
 
 check:
 	@$(S)/check.sh

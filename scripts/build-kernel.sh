@@ -32,9 +32,13 @@ fi
 export CCACHE_DIR=${CCACHE_DIR:-$BUILD/ccache} CCACHE_BASEDIR=$BUILD CCACHE_NOHASHDIR=1
 export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}
 export KBUILD_BUILD_USER=mmcid KBUILD_BUILD_HOST=qemu
+# The variant's name goes into the release string through LOCALVERSION on
+# the command line, not CONFIG_LOCALVERSION: the configuration (and so
+# autoconf.h, which every object depends on) stays the same across
+# variants, and ccache shares their objects.
 kmake=(make -C "$tree" O="$out" ARCH="$KARCH" CROSS_COMPILE="$CROSS_COMPILE"
-	CC="ccache ${CROSS_COMPILE}gcc" HOSTCC="ccache gcc" LOCALVERSION=
-	-j"$(nproc)")
+	CC="ccache ${CROSS_COMPILE}gcc" HOSTCC="ccache gcc"
+	LOCALVERSION="-mmcid-$(variant_name "$VARIANT")" -j"$(nproc)")
 
 frags=("$TOP/configs/common.config" "$TOP/configs/$ARCH.config")
 if [ "$DEBUG" = 1 ]; then
@@ -60,10 +64,7 @@ fi
 configure() {
 	local next=.config.next req="$out/requested.config"
 	"${kmake[@]}" KCONFIG_CONFIG=$next tinyconfig >"$out/config.log" 2>&1 || return 1
-	{
-		echo "CONFIG_LOCALVERSION=\"-mmcid-$(variant_name "$VARIANT")\""
-		cat "${frags[@]}"
-	} >"$req"
+	cat "${frags[@]}" >"$req"
 	(cd "$tree" && KCONFIG_CONFIG="$out/$next" \
 		scripts/kconfig/merge_config.sh -m -Q "$out/$next" "$req") >>"$out/config.log" 2>&1 || return 1
 	"${kmake[@]}" KCONFIG_CONFIG=$next olddefconfig >>"$out/config.log" 2>&1 || return 1
@@ -102,7 +103,6 @@ configure() {
 # or not) could give a different result.
 config_key=$(
 	cat "${frags[@]}"
-	echo "$VARIANT"
 	git -C "$tree" ls-files -s -- '*Kconfig*' 2>/dev/null || true
 	git -C "$tree" diff HEAD -- '*Kconfig*' 2>/dev/null || true
 )

@@ -42,7 +42,7 @@ boot_expect() {
 }
 
 need_packages git xz-utils ca-certificates debian-archive-keyring make gcc g++ flex bison bc \
-	libelf-dev libssl-dev ccache cpio python3 perl qemu-system-x86 libgtest-dev
+	libelf-dev libssl-dev ccache cpio python3 perl qemu-system-x86 libgtest-dev clang-format
 
 run_check harness-classifier python3 "$TOP/tests/test_classify.py"
 run_check base "$TOP/scripts/fetch-base.sh"
@@ -53,6 +53,10 @@ run_check checkpatch-catches-planted-error "$TOP/tests/checkpatch-planted.sh"
 run_check verify-series "$TOP/scripts/verify-series.sh"
 run_check harness-bad-input "$TOP/tests/bad-input.sh"
 run_check model "$TOP/scripts/model.sh"
+run_check litmus "$TOP/scripts/litmus.sh"
+run_check litmus-catches-planted-missing-barrier "$TOP/tests/litmus-planted.sh"
+run_check selftests-style bash -c 'cd "$1" && clang-format --dry-run --Werror \
+	selftests/*.cpp selftests/*/*.cpp selftests/*/*.hpp' _ "$TOP"
 run_check selftests-build make -C "$TOP/selftests" OUTPUT="$BUILD/selftests/host" \
 	KSFT_DIR="$(base_src)/tools/testing/selftests"
 run_check selftests-unit make -C "$TOP/selftests" unit OUTPUT="$BUILD/selftests/host"

@@ -12,16 +12,20 @@ mkdir -p "$out"
 failed=0
 
 # verify NAME EXPECT [spin -D flags]: EXPECT is "error" or "clean".
+# MODEL (mmcid.pml) and PAN_FLAGS select the model and pan's options.
+MODEL=mmcid.pml
+PAN_FLAGS=
 verify() {
 	local name=$1 expect=$2 dir="$out/$1" t0 errors
 	shift 2
 	rm -rf "$dir.tmp"
 	mkdir -p "$dir.tmp"
-	cp "$TOP/model/mmcid.pml" "$dir.tmp/"
+	cp "$TOP/model/$MODEL" "$dir.tmp/"
 	t0=$(date +%s)
-	(cd "$dir.tmp" && spin -a "$@" mmcid.pml >/dev/null &&
+	# shellcheck disable=SC2086
+	(cd "$dir.tmp" && spin -a "$@" "$MODEL" >/dev/null &&
 		gcc -O2 -DSAFETY -o pan pan.c &&
-		{ ./pan -m200000 >pan.out 2>&1 || true; })
+		{ ./pan -m200000 $PAN_FLAGS >pan.out 2>&1 || true; })
 	errors=$(sed -n 's/.*errors: \([0-9]*\).*/\1/p' "$dir.tmp/pan.out")
 	states=$(awk '/states, stored/ { print $1; exit }' "$dir.tmp/pan.out")
 	rm -rf "$dir"
@@ -38,7 +42,7 @@ verify() {
 
 echo "model: 3 CPUs, tasks T0-T3, T0 forks T3 and walks T3, T2, T1; 3 schedule events per CPU"
 verify prefix error -DPREFIX
-grep -q 'invalid end state' "$out/prefix/pan.out" || {
+grep -q '^pan:1: invalid end state' "$out/prefix/pan.out" || {
 	echo "FAIL prefix: the error is not the live lock (no invalid end state)"
 	failed=$((failed + 1))
 }
@@ -47,4 +51,31 @@ echo "  the pre-fix live lock, as SPIN found it:"
 echo "    ... and nothing can move: CPU1 spins for a CID with rq1 held, the fixup waits for rq1"
 verify fixed clean
 verify planted-no-drop error -DPLANT_NO_DROP
+
+# trail NAME FLAGS...: the counter-example of a run, one event per line.
+trail() {
+	local name=$1
+	shift
+	(cd "$out/$name" && spin -t "$@" "$MODEL" 2>/dev/null |
+		grep -E '^ *(T[0-9]|fixup)' | sed 's/^ */    /')
+}
+
+echo
+echo "model: failing execve() in per CPU mode, 3 CPUs (and 4), any set of CPUs owning a CID"
+MODEL=execve.pml
+verify execve-mainline error -DMAINLINE
+grep -q '^pan:1: invalid end state' "$out/execve-mainline/pan.out" || {
+	echo "FAIL execve-mainline: the error is not the lock-up (no invalid end state)"
+	failed=$((failed + 1))
+}
+echo "  the lock-up, as SPIN found it:"
+trail execve-mainline -DMAINLINE
+echo "    ... and T1's mm_get_cid() never returns: every CID is owned by a CPU or T0"
+verify execve-fixed clean -DCHECK_DENSITY
+verify execve-fixed-4cpu clean -DNCPU=4 -DCHECK_DENSITY
+PAN_FLAGS=-E
+verify execve-mainline-density error -DMAINLINE -DCHECK_DENSITY
+PAN_FLAGS=
+echo "  where it does not lock up, mainline leaves a CID above max_cids:"
+trail execve-mainline-density -DMAINLINE -DCHECK_DENSITY
 [ "$failed" -eq 0 ] || die "$failed model check(s) did not give the expected result"

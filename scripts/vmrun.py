@@ -99,7 +99,8 @@ def main():
     ap.add_argument("--append", default="", help="extra kernel command line")
     ap.add_argument("--timeout", type=int, default=600, help="overall seconds")
     ap.add_argument("--idle-timeout", type=int, default=120, help="seconds without console output")
-    ap.add_argument("--results", default=os.path.join(TOP, "build", "results"))
+    ap.add_argument("--results", default=os.environ.get("RESULTS") or
+                    os.path.join(TOP, "build", "results"))
     ap.add_argument("--allowlist", default=os.path.join(TOP, "configs", "warn-allowlist.txt"))
     ap.add_argument("--quiet", action="store_true", help="do not echo the console")
     args = ap.parse_args()
@@ -135,6 +136,7 @@ def main():
     started, timed_out, hang_reason = True, False, None
     first_test_at = None
     kernel_release = None
+    lines_at = []  # (seconds since start, line): when the failure showed up
     try:
         proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                 stderr=subprocess.STDOUT)
@@ -199,6 +201,7 @@ def main():
             *complete, pending = pending.split(b"\n")
             for line in complete:
                 s = line.decode(errors="replace")
+                lines_at.append((last_output - t0, s))
                 if first_test_at is None and "mmcid-vm: kernel" in s:
                     first_test_at = time.monotonic() - t0
                     m = re.search(r"mmcid-vm: kernel (\S+)", s)
@@ -213,7 +216,18 @@ def main():
 
     verdict, details = classify.classify("".join(text), timed_out=timed_out, started=started,
                                          allowlist=classify.load_allowlist(args.allowlist))
-    result.update({"verdict": verdict, "exit_code": classify.EXIT_CODES[verdict],
+    # Time from the start of the tests to the first sign of failure (for
+    # a silent hang: to the last output), for make prove's statistics.
+    failed_at = None
+    if verdict not in ("PASS", "INFRA"):
+        ff = details["first_failure"]
+        if ff:
+            failed_at = next((t for t, s in lines_at if ff in s), None)
+        if failed_at is None and timed_out and proc:
+            failed_at = last_output - t0
+    time_to_failure = (round(failed_at - (first_test_at or 0), 1)
+                       if failed_at is not None else None)
+    result.update({"verdict": verdict, "time_to_failure_s": time_to_failure, "exit_code": classify.EXIT_CODES[verdict],
                    "first_failure": details["first_failure"], "hang": hang_reason,
                    "tests": details["tests"], "end_rc": details["end_rc"],
                    "kernel_release": kernel_release,

@@ -4,6 +4,7 @@
 #include "lib/runner.hpp"
 #include "scenarios/scenarios.hpp"
 
+#include <cstring>
 #include <vector>
 
 using namespace mmcid;
@@ -16,6 +17,18 @@ int main(int argc, char **argv)
 	    {"execve-fail",
 	     "per CPU mode, every CPU owns a CID, execve() fails with ENOEXEC, pthread_create()",
 	     scenarios::execve_fail, 1},
+	    {"execve-fail-repeat", "as execve-fail, three failing execve()s in a row",
+	     scenarios::execve_fail_repeat, 1},
+	    {"execve-fail-last-cpu", "as execve-fail, from the highest CPU",
+	     scenarios::execve_fail_last_cpu, 1},
+	    {"execve-fail-interp", "as execve-fail, a missing #! interpreter (ENOENT)",
+	     scenarios::execve_fail_interp, 1},
+	    {"execve-eacces", "control: execve() fails with EACCES before the mm_cid hook",
+	     scenarios::execve_eacces, 1},
+	    {"execve-ok", "control: execve() succeeds, the new image creates a thread",
+	     scenarios::execve_ok, 1},
 	};
+	if (argc == 2 && !strcmp(argv[1], "--exec-child"))
+		return scenarios::exec_child();
 	scenario_main("mm_cid_exec", argc, argv, scenarios);
 }

@@ -21,6 +21,8 @@ int main(int argc, char **argv)
 	     scenarios::concurrent_create},
 	    {"affinity", "start narrow, widen the process mask, narrow threads again",
 	     scenarios::affinity, 1},
+	    {"affinity-widen", "2 threads on one CPU (per CPU mode), widen, visit every CPU",
+	     scenarios::affinity_widen, 1},
 	};
 	scenario_main("mm_cid_transitions", argc, argv, scenarios);
 }

@@ -5,8 +5,12 @@
 // are narrowed again (which never shrinks the process-wide mask).
 #include "scenarios.hpp"
 
+#include "../lib/rseq_thread.hpp"
+
+#include <cstdio>
 #include <sched.h>
 #include <thread>
+#include <unistd.h>
 
 namespace mmcid::scenarios
 {
@@ -41,6 +45,48 @@ int affinity(Workload &w)
 		// Narrow it again; the process-wide mask keeps its width.
 		set_mask(1);
 		w.settle();
+	}
+	return 0;
+}
+
+int affinity_widen(Workload &w)
+{
+	// Two users on one CPU: max_cids 1, so per CPU mode, pcpu_thrs 1.
+	const unsigned possible = w.thresholds().possible;
+	w.add_worker(Behavior::spin);
+	w.settle();
+	// Widen: mm_update_cpus_allowed() recomputes max_cids (2) and
+	// pcpu_thrs; per task mode would now fit, but the switch back is
+	// only queued when users < pcpu_thrs, and pcpu_thrs <= users always.
+	w.unsettle();
+	set_mask(0);
+	w.widened_to(possible);
+	ThreadRseq rseq;
+	unsigned highest = 0;
+	for (unsigned c = 0; c < possible; c++) {
+		cpu_set_t one;
+		CPU_ZERO(&one);
+		CPU_SET(c, &one);
+		sched_setaffinity(0, sizeof(one), &one);
+		usleep(1000); // schedule in there
+		highest = std::max(highest, rseq.mm_cid());
+		w.controller_progress();
+	}
+	set_mask(0);
+	w.settle();
+	const unsigned users = w.model().users();
+	Thresholds wide = w.thresholds();
+	wide.nr_cpus_allowed = possible;
+	const unsigned per_task_bound = wide.max_cids(users);
+	const unsigned per_cpu_bound = std::min(possible, w.model().settled_bound());
+	printf("# affinity-widen: %u users on %u CPUs after widening: per CPU mode %s, pcpu_thrs "
+	       "%u; highest mm_cid %u, per task mode would keep it below max_cids %u\n",
+	       users, possible, w.model().percpu() ? "kept" : "left", w.model().pcpu_thrs(),
+	       highest, per_task_bound);
+	if (highest >= per_cpu_bound) {
+		printf("# affinity-widen: mm_cid %u is not below the per CPU bound %u\n", highest,
+		       per_cpu_bound);
+		return 1;
 	}
 	return 0;
 }

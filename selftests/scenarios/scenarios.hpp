@@ -16,10 +16,20 @@ int concurrent_create(Workload &w);
 // Start with a narrow process-wide mask, switch to per CPU mode, then
 // widen the mask (the deferred update path) and narrow threads again.
 int affinity(Workload &w);
+// Two users on one CPU (per CPU mode), then the mask is widened: the
+// deferred switch back to per task mode, and the CIDs the process uses.
+int affinity_widen(Workload &w);
 // vfork()+execve(), posix_spawn() and CLONE_VM children around the threshold.
 int spawn(Workload &w);
-// A failing execve() in per CPU mode, then pthread_create().
+// A failing execve() in per CPU mode, then pthread_create(); neighbours.
 int execve_fail(Workload &w);
+int execve_fail_repeat(Workload &w);
+int execve_fail_last_cpu(Workload &w);
+int execve_fail_interp(Workload &w);
+int execve_eacces(Workload &w);
+int execve_ok(Workload &w);
+// main() of the image execve-ok starts.
+int exec_child();
 
 // Shared by the crossing scenarios: user counts of the high and low side.
 unsigned high_users(const Workload &w);

@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# make prove: the before/after proof. Boots each case's kernel RUNS times
+# per architecture, one run after another, and tabulates the verdicts.
+#
+#   livelock          base (fixture) with the fixup delay knob: the patch 1
+#                     live lock, expected LOCKUP
+#   livelock-noknob   the same kernel, knob off: the honest rate
+#   fixed             the series (+ execve fix) with the knob and the
+#                     inactive-task check on: expected PASS
+#   execve-mainline   pristine 7.2, failing execve(): expected LOCKUP
+#   execve-mainline-fixed, execve-fixed: the same test, expected PASS
+#
+# PROVE_ARCHES, PROVE_CASES, RUNS (10), FIXED_RUNS (20), PROVE_SECONDS
+# (length of each stress run, 60), SMP (4). Every run's console, result.json
+# and junit.xml stay in build/prove/<id>/; the table is also saved there.
+# Exit 0 when every case met its expectation, 1 otherwise.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+arches=${PROVE_ARCHES:-$ARCHES}
+cases=${PROVE_CASES:-livelock livelock-noknob fixed execve-mainline execve-mainline-fixed execve-fixed}
+runs=${RUNS:-10}
+fixed_runs=${FIXED_RUNS:-20}
+seconds=${PROVE_SECONDS:-60}
+delay_us=${PROVE_DELAY_US:-2000}
+for a in $arches; do check_arch "$a"; done
+case "$runs$fixed_runs$seconds" in *[!0-9]*) die "RUNS, FIXED_RUNS and PROVE_SECONDS must be whole numbers" ;; esac
+
+stress="mmcid:mm_cid_transitions,--only=migration,--duration=$seconds,--stall=20"
+execve="mmcid:mm_cid_exec,--allow-lockup,--only=execve-fail"
+knobs="mmcid_fixup_delay_us=$delay_us mmcid_check_inactive=1"
+
+# case -> "variant knobs(0/1) expected runs run-spec append"
+case_spec() {
+	case "$1" in
+	livelock) echo "base 1 LOCKUP $runs $stress $knobs" ;;
+	livelock-noknob) echo "base 1 - $runs $stress" ;;
+	fixed) echo "fixed 1 PASS $fixed_runs $stress $knobs" ;;
+	execve-mainline) echo "mainline 0 LOCKUP $runs $execve" ;;
+	execve-mainline-fixed) echo "mainline-fixed 0 PASS $runs $execve" ;;
+	execve-fixed) echo "fixed 1 PASS $runs $execve" ;;
+	*) die "unknown case '$1' in PROVE_CASES: use livelock livelock-noknob fixed execve-mainline execve-mainline-fixed execve-fixed" ;;
+	esac
+}
+for c in $cases; do case_spec "$c" >/dev/null; done
+
+id=$(date +%Y%m%d-%H%M%S)
+out="$BUILD/prove/$id"
+mkdir -p "$out"
+ln -sfn "$id" "$BUILD/prove/latest"
+log "make prove: results in ${out#"$TOP"/}"
+
+# Build every kernel first (one at a time), so the runs are back to back.
+for a in $arches; do
+	for c in $cases; do
+		read -r variant k _ <<<"$(case_spec "$c")"
+		ARCH=$a VARIANT=$variant KNOBS=$k "$TOP/scripts/apply.sh"
+		ARCH=$a VARIANT=$variant KNOBS=$k "$TOP/scripts/build-kernel.sh"
+	done
+	ARCH=$a "$TOP/scripts/mkinitramfs.sh"
+done
+
+for a in $arches; do
+	for c in $cases; do
+		read -r variant k want n run append <<<"$(case_spec "$c")"
+		for i in $(seq "$n"); do
+			rc=0
+			ARCH=$a VARIANT=$variant KNOBS=$k RUN=$run APPEND=${append:-} QUIET=1 \
+				RESULTS="$out/$c" TIMEOUT=$((seconds + 120)) IDLE_TIMEOUT=$((seconds + 30)) \
+				"$TOP/scripts/vmtest.sh" >"$out/last-run.log" 2>&1 || rc=$?
+			r=$(sed -n 's/^vmrun: verdict \([A-Z0-9-]*\).*/\1/p' "$out/last-run.log")
+			log "$a $c run $i/$n: ${r:-INFRA (exit $rc, see ${out#"$TOP"/}/last-run.log)} (expected: $want)"
+			[ -n "$r" ] || cp "$out/last-run.log" "$out/$c-$a-infra-$i.log"
+		done
+	done
+done
+
+python3 - "$out" "$cases" "$arches" <<'PY' | tee "$out/table.txt"
+import glob, json, os, statistics, sys
+out, cases, arches = sys.argv[1], sys.argv[2].split(), sys.argv[3].split()
+expect = {"livelock": "LOCKUP", "livelock-noknob": "-", "fixed": "PASS",
+          "execve-mainline": "LOCKUP", "execve-mainline-fixed": "PASS", "execve-fixed": "PASS"}
+kinds = ["PASS", "LOCKUP", "PANIC", "WARN", "TIMEOUT", "TEST-FAIL", "INFRA"]
+print("%-8s %-22s %4s %s %-6s %8s %8s  %s" % ("arch", "case", "runs", " ".join("%9s" % k for k in kinds),
+      "want", "med s", "max s", "met"))
+ok = True
+for a in arches:
+    for c in cases:
+        rs = [json.load(open(p)) for p in sorted(glob.glob(os.path.join(out, c, a, "*", "*", "result.json")))]
+        infra = len(glob.glob(os.path.join(out, "%s-%s-infra-*.log" % (c, a))))
+        counts = {k: sum(r["verdict"] == k for r in rs) for k in kinds}
+        counts["INFRA"] += infra
+        n = len(rs) + infra
+        times = [r["time_to_failure_s"] for r in rs if r.get("time_to_failure_s") is not None]
+        want = expect[c]
+        if want == "-":
+            met = "(measured)"
+        elif want == "PASS":
+            met = "yes" if n and counts["PASS"] == n else "NO"
+        else:
+            met = "yes" if n and counts[want] * 10 >= 9 * n else "NO"
+        ok = ok and met != "NO"
+        f = lambda v: "-" if v is None else "%.1f" % v
+        print("%-8s %-22s %4d %s %-6s %8s %8s  %s" % (a, c, n, " ".join("%9d" % counts[k] for k in kinds), want,
+              f(statistics.median(times) if times else None), f(max(times) if times else None), met))
+print("\ntimes: from the start of the tests to the first failure line (median, max)")
+sys.exit(0 if ok else 1)
+PY
