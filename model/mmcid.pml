@@ -20,9 +20,22 @@
  *           (a planted mistake the model must catch).
  */
 
+/* NCPU 3 (default) or 4; the process has NCPU + 1 tasks. */
+#ifndef NCPU
 #define NCPU	3
-#define NTASK	4
+#endif
+#define NTASK	(NCPU + 1)
+#ifndef STEPS
 #define STEPS	3
+#endif
+
+#if NCPU == 3
+#define RUNNING(x)	(curr[0] == (x) || curr[1] == (x) || curr[2] == (x))
+#elif NCPU == 4
+#define RUNNING(x)	(curr[0] == (x) || curr[1] == (x) || curr[2] == (x) || curr[3] == (x))
+#else
+#error "NCPU must be 3 or 4"
+#endif
 
 #define NONE	255
 #define UNSET	128	/* MM_CID_UNSET */
@@ -150,15 +163,16 @@ proctype cpu(byte c)
 		:: else
 		fi;
 		/*
-		 * Pick T1 or T2 if it is not running anywhere, or stay idle.
+		 * Pick a task T1..T(NCPU-1) not running anywhere, or stay idle.
 		 * Waking or migrating a task here needs its pi_lock, which
 		 * the fixup's task_rq_lock() holds while it looks at it.
 		 */
 		if
-		:: atomic { !pi[1] && curr[0] != 1 && curr[1] != 1 && curr[2] != 1 ->
-				t = 1; curr[c] = t; tcpu[t] = c }
-		:: atomic { !pi[2] && curr[0] != 2 && curr[1] != 2 && curr[2] != 2 ->
-				t = 2; curr[c] = t; tcpu[t] = c }
+		:: atomic { !pi[1] && !RUNNING(1) -> t = 1; curr[c] = t; tcpu[t] = c }
+		:: atomic { !pi[2] && !RUNNING(2) -> t = 2; curr[c] = t; tcpu[t] = c }
+#if NCPU == 4
+		:: atomic { !pi[3] && !RUNNING(3) -> t = 3; curr[c] = t; tcpu[t] = c }
+#endif
 		:: true -> t = NONE
 		fi;
 		if
@@ -178,7 +192,7 @@ proctype cpu(byte c)
 /* T0 on CPU0: mm_cid_fixup_tasks_to_cpus(), newest task first. */
 proctype fixup()
 {
-	byte t = 3, c;
+	byte t = NTASK - 1, c;
 	do
 	:: t >= 1 ->
 		/* task_rq_lock(): pi_lock, then the runqueue the task is on */
@@ -212,13 +226,21 @@ proctype fixup()
 }
 
 init {
+	byte i;
 	atomic {
-		/* Per task mode until now: T0-T2 own CIDs 0-2, T3 has none. */
-		pool[0] = 1; pool[1] = 1; pool[2] = 1; used = 3;
-		tcid[1] = 1; tcid[2] = 2; tcid[3] = UNSET;
-		curr[0] = 0; curr[1] = NONE; curr[2] = NONE;
-		tcpu[0] = 0; tcpu[1] = 1; tcpu[2] = 2; tcpu[3] = 0;
-		pcid[1] = UNSET; pcid[2] = UNSET;
+		/* Per task mode until now: T0..T(NCPU-1) own CIDs 0..NCPU-1,
+		 * the new task has none. T0 runs on CPU0, the others on
+		 * their own CPUs' runqueues, not running. */
+		i = 0;
+		do
+		:: i < NCPU ->
+			pool[i] = 1; tcid[i] = i; tcpu[i] = i; curr[i] = NONE; pcid[i] = UNSET;
+			i++
+		:: else -> break
+		od;
+		used = NCPU;
+		tcid[NTASK - 1] = UNSET; tcpu[NTASK - 1] = 0;
+		curr[0] = 0;
 		/* T0's fork: mode per CPU (+ transition), T0's CID to CPU0. */
 #ifdef PREFIX
 		transit = false;
@@ -229,7 +251,10 @@ init {
 #endif
 		pcid[0] = tcid[0];
 		run fixup();
-		run cpu(1);
-		run cpu(2)
+		i = 1;
+		do
+		:: i < NCPU -> run cpu(i); i++
+		:: else -> break
+		od
 	}
 }

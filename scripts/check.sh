@@ -42,7 +42,8 @@ boot_expect() {
 }
 
 need_packages git xz-utils ca-certificates debian-archive-keyring make gcc g++ flex bison bc \
-	libelf-dev libssl-dev ccache cpio python3 perl qemu-system-x86 libgtest-dev clang-format
+	libelf-dev libssl-dev ccache cpio python3 perl qemu-system-x86 libgtest-dev clang-format \
+	liburcu-dev
 
 run_check harness-classifier python3 "$TOP/tests/test_classify.py"
 run_check base "$TOP/scripts/fetch-base.sh"
@@ -62,6 +63,7 @@ run_check selftests-build make -C "$TOP/selftests" OUTPUT="$BUILD/selftests/host
 run_check selftests-unit make -C "$TOP/selftests" unit OUTPUT="$BUILD/selftests/host"
 # On the host kernel too; checks it cannot make (no mm_cid) skip.
 run_check selftests-host "$BUILD/selftests/host/mm_cid_transitions" --duration=2
+run_check selftests-host-pool "$BUILD/selftests/host/mm_cid_pool" --duration=2
 run_check selftests-catch-planted-duplicate "$TOP/tests/selftests-planted.sh" \
 	"$BUILD/selftests/host/mm_cid_transitions"
 run_check kernel-x86_64-base env ARCH=x86_64 VARIANT=base "$TOP/scripts/build-kernel.sh"

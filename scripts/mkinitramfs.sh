@@ -31,13 +31,32 @@ if [ ! -x "$busybox" ]; then
 	trap - EXIT
 fi
 
+# liburcu (mm_cid_pool links it statically): Debian's liburcu-dev of the
+# guest architecture, unpacked like busybox.
+urcu="$BUILD/urcu/$DEB_ARCH"
+if [ ! -d "$urcu/usr/include" ]; then
+	suite=$(. /etc/os-release && echo "${VERSION_CODENAME:-bookworm}")
+	private_apt_update "$suite" "$DEB_ARCH"
+	dl=$(mktemp -d "$BUILD/.urcu.XXXXXX")
+	trap 'rm -rf "$dl"' EXIT
+	(cd "$dl" && private_apt "$suite" "$DEB_ARCH" apt-get download "liburcu-dev:$DEB_ARCH") \
+		>"$out/urcu-download.log" 2>&1 ||
+		die "could not download liburcu-dev for $DEB_ARCH: see ${out#"$TOP"/}/urcu-download.log"
+	dpkg-deb -x "$dl"/liburcu-dev_*.deb "$dl/root"
+	mkdir -p "$BUILD/urcu"
+	rm -rf "$urcu"
+	mv "$dl/root" "$urcu"
+	rm -rf "$dl"
+	trap - EXIT
+fi
+
 "$TOP/scripts/fetch-base.sh" # kselftest.h comes from the base tree
 
 # The selftests, static, for the guest architecture.
 [ "$ARCH" = x86_64 ] || need_packages $TOOLCHAIN_PKGS
 tests="$BUILD/selftests/$ARCH"
 make -s -C "$TOP/selftests" CROSS_COMPILE="$CROSS_COMPILE_DEFAULT" OUTPUT="$tests" \
-	KSFT_DIR="$(base_src)/tools/testing/selftests" >&2 ||
+	KSFT_DIR="$(base_src)/tools/testing/selftests" URCU_ROOT="$urcu" >&2 ||
 	die "the selftests do not build for $ARCH: see the compiler output above"
 
 stage=$(mktemp -d "$out/.stage.XXXXXX")
@@ -46,14 +65,14 @@ mkdir -p "$stage"/{bin,dev,proc,sys,tmp,tests}
 cp "$busybox" "$stage/bin/busybox"
 cp "$TOP/scripts/guest/init" "$stage/init"
 chmod 755 "$stage/init"
-for prog in mm_cid_show mm_cid_transitions mm_cid_exec; do
+for prog in mm_cid_show mm_cid_transitions mm_cid_exec mm_cid_pool; do
 	cp "$tests/$prog" "$stage/tests/"
 done
 cp "$TOP/scripts/guest/run-tests" "$stage/tests/run-tests"
 cp "$TOP/selftests/settings" "$stage/tests/settings"
 # The guest is disposable: it may run the reproducers which hard-lock
 # affected kernels.
-printf '%s\n' "mmcid:mm_cid_transitions" "mmcid:mm_cid_exec --allow-lockup" \
+printf '%s\n' "mmcid:mm_cid_transitions" "mmcid:mm_cid_exec --allow-lockup" "mmcid:mm_cid_pool" \
 	>"$stage/tests/kselftest-list.txt"
 
 (cd "$stage" && find . | LC_ALL=C sort | cpio -o -H newc --owner=0:0 --quiet) >"$out/initramfs.cpio.tmp"

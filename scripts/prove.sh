@@ -10,7 +10,8 @@
 #   execve-mainline   pristine 7.2, failing execve(): expected LOCKUP
 #   execve-mainline-fixed, execve-fixed: the same test, expected PASS
 #
-# PROVE_ARCHES, PROVE_CASES, RUNS (10), FIXED_RUNS (20), PROVE_SECONDS
+# PROVE_ARCHES, PROVE_CASES, RUNS (10), FIXED_RUNS (20), NOKNOB_RUNS and
+# EXECVE_RUNS (RUNS), PROVE_SECONDS
 # (length of each stress run, 60), SMP (4). Every run's console, result.json
 # and junit.xml stay in build/prove/<id>/; the table is also saved there.
 # Exit 0 when every case met its expectation, 1 otherwise.
@@ -21,10 +22,12 @@ arches=${PROVE_ARCHES:-$ARCHES}
 cases=${PROVE_CASES:-livelock livelock-noknob fixed execve-mainline execve-mainline-fixed execve-fixed}
 runs=${RUNS:-10}
 fixed_runs=${FIXED_RUNS:-20}
+noknob_runs=${NOKNOB_RUNS:-$runs}
+execve_runs=${EXECVE_RUNS:-$runs}
 seconds=${PROVE_SECONDS:-60}
 delay_us=${PROVE_DELAY_US:-2000}
 for a in $arches; do check_arch "$a"; done
-case "$runs$fixed_runs$seconds" in *[!0-9]*) die "RUNS, FIXED_RUNS and PROVE_SECONDS must be whole numbers" ;; esac
+case "$runs$fixed_runs$noknob_runs$execve_runs$seconds" in *[!0-9]*) die "RUNS, FIXED_RUNS, NOKNOB_RUNS, EXECVE_RUNS and PROVE_SECONDS must be whole numbers" ;; esac
 
 stress="mmcid:mm_cid_transitions,--only=migration,--duration=$seconds,--stall=20"
 execve="mmcid:mm_cid_exec,--allow-lockup,--only=execve-fail"
@@ -34,11 +37,11 @@ knobs="mmcid_fixup_delay_us=$delay_us mmcid_check_inactive=1"
 case_spec() {
 	case "$1" in
 	livelock) echo "base 1 LOCKUP $runs $stress $knobs" ;;
-	livelock-noknob) echo "base 1 - $runs $stress" ;;
+	livelock-noknob) echo "base 1 - $noknob_runs $stress" ;;
 	fixed) echo "fixed 1 PASS $fixed_runs $stress $knobs" ;;
-	execve-mainline) echo "mainline 0 LOCKUP $runs $execve" ;;
-	execve-mainline-fixed) echo "mainline-fixed 0 PASS $runs $execve" ;;
-	execve-fixed) echo "fixed 1 PASS $runs $execve" ;;
+	execve-mainline) echo "mainline 0 LOCKUP $execve_runs $execve" ;;
+	execve-mainline-fixed) echo "mainline-fixed 0 PASS $execve_runs $execve" ;;
+	execve-fixed) echo "fixed 1 PASS $execve_runs $execve" ;;
 	*) die "unknown case '$1' in PROVE_CASES: use livelock livelock-noknob fixed execve-mainline execve-mainline-fixed execve-fixed" ;;
 	esac
 }
@@ -51,7 +54,10 @@ ln -sfn "$id" "$BUILD/prove/latest"
 log "make prove: results in ${out#"$TOP"/}"
 
 # Build every kernel first (one at a time), so the runs are back to back.
+# VMTEST_NO_BUILD=1: use what is built (e.g. while other builds hold the lock).
+[ "${VMTEST_NO_BUILD:-0}" = 1 ] && log "VMTEST_NO_BUILD=1: booting the kernels as built"
 for a in $arches; do
+	[ "${VMTEST_NO_BUILD:-0}" = 1 ] && break
 	for c in $cases; do
 		read -r variant k _ <<<"$(case_spec "$c")"
 		ARCH=$a VARIANT=$variant KNOBS=$k "$TOP/scripts/apply.sh"
@@ -66,7 +72,7 @@ for a in $arches; do
 		for i in $(seq "$n"); do
 			rc=0
 			ARCH=$a VARIANT=$variant KNOBS=$k RUN=$run APPEND=${append:-} QUIET=1 \
-				RESULTS="$out/$c" TIMEOUT=$((seconds + 120)) IDLE_TIMEOUT=$((seconds + 30)) \
+				VMTEST_NO_BUILD=1 RESULTS="$out/$c" TIMEOUT=$((seconds + 120)) IDLE_TIMEOUT=$((seconds + 30)) \
 				"$TOP/scripts/vmtest.sh" >"$out/last-run.log" 2>&1 || rc=$?
 			r=$(sed -n 's/^vmrun: verdict \([A-Z0-9-]*\).*/\1/p' "$out/last-run.log")
 			log "$a $c run $i/$n: ${r:-INFRA (exit $rc, see ${out#"$TOP"/}/last-run.log)} (expected: $want)"

@@ -196,6 +196,8 @@ void Workload::worker_main(Worker *w)
 	cpu_set_t allowed = own; // the CPUs this thread may hop between
 	const bool own_mask = w->behavior == Behavior::hop;
 
+	if (hooks_.start)
+		hooks_.start();
 	uint32_t epoch_seen = epoch_.load(), last_cid = 0;
 	bool settled_now = false;
 	while (!w->stop.load(std::memory_order_relaxed)) {
@@ -215,6 +217,8 @@ void Workload::worker_main(Worker *w)
 		shared_->last_cid[w->slot] = last_cid;
 		shared_->last_cpu[w->slot] = cpu;
 		shared_->progress[w->slot]++;
+		if (hooks_.iteration)
+			hooks_.iteration();
 
 		switch (w->behavior) {
 		case Behavior::spin:
@@ -247,6 +251,8 @@ void Workload::worker_main(Worker *w)
 		}
 		}
 	}
+	if (hooks_.stop)
+		hooks_.stop();
 	merge(r);
 	release_slot(w->slot);
 }

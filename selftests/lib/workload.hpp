@@ -14,6 +14,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <random>
@@ -32,6 +33,13 @@ enum class Behavior {
 	hop,   // sched_setaffinity() to another CPU: migrates itself
 };
 const char *behavior_name(Behavior b);
+
+// Code a scenario runs in every worker: once at the start, after each
+// counting round, and once at the end (for example a library's per
+// thread registration and the work of a thread pool).
+struct WorkerHooks {
+	std::function<void()> start, iteration, stop;
+};
 
 class Workload
 {
@@ -60,6 +68,9 @@ public:
 	void crossed() { shared_->crossings++; }
 	bool time_left() const;
 	void controller_progress() { shared_->progress[controller_slot]++; }
+
+	// Set before the first add_worker().
+	void set_worker_hooks(WorkerHooks hooks) { hooks_ = std::move(hooks); }
 
 	// A short-lived thread which counts @iterations times and exits; for
 	// scenarios that create threads outside the controller.
@@ -109,6 +120,7 @@ private:
 	std::mutex block_lock_;
 	std::condition_variable block_cv_;
 
+	WorkerHooks hooks_;
 	std::mutex results_lock_;
 	Results results_;
 	unsigned peak_users_ = 1;
