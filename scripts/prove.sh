@@ -81,34 +81,5 @@ for a in $arches; do
 	done
 done
 
-python3 - "$out" "$cases" "$arches" <<'PY' | tee "$out/table.txt"
-import glob, json, os, statistics, sys
-out, cases, arches = sys.argv[1], sys.argv[2].split(), sys.argv[3].split()
-expect = {"livelock": "LOCKUP", "livelock-noknob": "-", "fixed": "PASS",
-          "execve-mainline": "LOCKUP", "execve-mainline-fixed": "PASS", "execve-fixed": "PASS"}
-kinds = ["PASS", "LOCKUP", "PANIC", "WARN", "TIMEOUT", "TEST-FAIL", "INFRA"]
-print("%-8s %-22s %4s %s %-6s %8s %8s  %s" % ("arch", "case", "runs", " ".join("%9s" % k for k in kinds),
-      "want", "med s", "max s", "met"))
-ok = True
-for a in arches:
-    for c in cases:
-        rs = [json.load(open(p)) for p in sorted(glob.glob(os.path.join(out, c, a, "*", "*", "result.json")))]
-        infra = len(glob.glob(os.path.join(out, "%s-%s-infra-*.log" % (c, a))))
-        counts = {k: sum(r["verdict"] == k for r in rs) for k in kinds}
-        counts["INFRA"] += infra
-        n = len(rs) + infra
-        times = [r["time_to_failure_s"] for r in rs if r.get("time_to_failure_s") is not None]
-        want = expect[c]
-        if want == "-":
-            met = "(measured)"
-        elif want == "PASS":
-            met = "yes" if n and counts["PASS"] == n else "NO"
-        else:
-            met = "yes" if n and counts[want] * 10 >= 9 * n else "NO"
-        ok = ok and met != "NO"
-        f = lambda v: "-" if v is None else "%.1f" % v
-        print("%-8s %-22s %4d %s %-6s %8s %8s  %s" % (a, c, n, " ".join("%9d" % counts[k] for k in kinds), want,
-              f(statistics.median(times) if times else None), f(max(times) if times else None), met))
-print("\ntimes: from the start of the tests to the first failure line (median, max)")
-sys.exit(0 if ok else 1)
-PY
+python3 "$TOP/scripts/prove-table.py" "$out" | tee "$out/table.txt"
+exit "${PIPESTATUS[0]}"

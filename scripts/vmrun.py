@@ -163,6 +163,9 @@ def main():
                 msg = "\nvmrun: %s: asking the guest for backtraces (NMI), then stopping it\n" % hang_reason
                 sys.stdout.write(msg)
                 log.write(msg.encode())
+                # The classifier must see the marker too: what follows is
+                # the answer to our NMI, not the guest's own failure.
+                text.append(msg)
                 monitor_command(monitor, "nmi")
                 deadline = time.monotonic() + 15
                 while time.monotonic() < deadline and proc.poll() is None:

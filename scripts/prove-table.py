@@ -1,0 +1,81 @@
+#!/usr/bin/env python3
+"""Verdict table of a make prove run: python3 scripts/prove-table.py build/prove/<id>
+
+Every run is classified again from its console log with the current
+classifier, so that tables of older runs read the same as new ones. A
+live lock which stops every CPU leaves the console silent: the runner's
+no-output timeout catches it (TIMEOUT) and its NMI gets the backtraces.
+For the cases expected to lock up, LOCKUP and TIMEOUT both count as
+detected; the get_cid column says in how many failing runs a CPU was
+caught in mm_get_cid(), i.e. the CID allocation was the one spinning.
+"""
+import glob
+import json
+import os
+import statistics
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import classify  # noqa: E402
+
+TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ORDER = ["livelock", "livelock-noknob", "fixed", "execve-mainline", "execve-mainline-fixed",
+         "execve-fixed"]
+EXPECT = {"livelock": "LOCKUP", "livelock-noknob": "-", "fixed": "PASS",
+          "execve-mainline": "LOCKUP", "execve-mainline-fixed": "PASS", "execve-fixed": "PASS"}
+KINDS = ["PASS", "LOCKUP", "TIMEOUT", "PANIC", "WARN", "TEST-FAIL", "INFRA"]
+
+
+def main():
+    if len(sys.argv) != 2 or not os.path.isdir(sys.argv[1]):
+        sys.exit("usage: prove-table.py build/prove/<id>")
+    out = sys.argv[1]
+    allow = classify.load_allowlist(os.path.join(TOP, "configs", "warn-allowlist.txt"))
+    cases = [c for c in ORDER if os.path.isdir(os.path.join(out, c))]
+    arches = sorted({a for c in cases for a in os.listdir(os.path.join(out, c))})
+    print("%-8s %-22s %4s %s %-6s %6s %6s %7s  %s" % (
+        "arch", "case", "runs", " ".join("%7s" % k for k in KINDS), "want", "med s", "max s",
+        "get_cid", "met"))
+    ok = True
+    for a in arches:
+        for c in cases:
+            paths = sorted(glob.glob(os.path.join(out, c, a, "*", "*", "result.json")))
+            if not paths:
+                continue
+            counts = dict.fromkeys(KINDS, 0)
+            counts["INFRA"] = len(glob.glob(os.path.join(out, "%s-%s-infra-*.log" % (c, a))))
+            times, in_get_cid = [], 0
+            for p in paths:
+                r = json.load(open(p))
+                text = open(os.path.join(os.path.dirname(p), "console.log"), errors="replace").read()
+                verdict, _ = classify.classify(text, timed_out=r.get("hang") is not None,
+                                               started=True, allowlist=allow)
+                counts[verdict] += 1
+                if verdict != "PASS":
+                    # (older runs classified differently have no usable time)
+                    if r.get("time_to_failure_s") is not None and r["verdict"] == verdict:
+                        times.append(r["time_to_failure_s"])
+                    in_get_cid += "mm_get_cid" in text
+            n = sum(counts.values())
+            want = EXPECT[c]
+            if want == "-":
+                met = "(measured)"
+            elif want == "PASS":
+                met = "yes" if counts["PASS"] == n else "NO"
+            else:
+                detected = counts["LOCKUP"] + counts["TIMEOUT"]
+                met = "yes" if detected * 10 >= 9 * n else "NO"
+            ok = ok and met != "NO"
+            f = lambda v: "-" if v is None else "%.1f" % v
+            print("%-8s %-22s %4d %s %-6s %6s %6s %7d  %s" % (
+                a, c, n, " ".join("%7d" % counts[k] for k in KINDS), want,
+                f(statistics.median(times) if times else None), f(max(times) if times else None),
+                in_get_cid, met))
+    print("\nmed s, max s: from the start of the tests to the first failure (for a silent")
+    print("hang: to the last console output); LOCKUP and TIMEOUT both count as detected;")
+    print("get_cid: failing runs whose backtraces show a CPU in mm_get_cid()")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
