@@ -102,4 +102,14 @@ verify execve-mainline-density error -DMAINLINE -DCHECK_DENSITY
 PAN_FLAGS=
 echo "  where it does not lock up, mainline leaves a CID above max_cids:"
 trail execve-mainline-density -DMAINLINE -DCHECK_DENSITY
+echo
+echo "model: exit-initiated switch back to per task mode, 4 CPUs, T0 exits, T1 scheduled on CPUs 0-2"
+MODEL=exit.pml
+verify exit clean
+verify exit-without-patch3 clean -DPRE3
+verify exit-planted-keep-idle error -DPLANT_KEEP_IDLE
+echo "  (without patch 3 the protocol is as correct: on this form of the exit path the"
+echo "   CPU's CID is dropped by the walk instead of at once; see Documentation/model.md)"
+MODEL=mmcid.pml
+
 [ "$failed" -eq 0 ] || die "$failed model check(s) did not give the expected result"
