@@ -24,7 +24,7 @@ verify() {
 	t0=$(date +%s)
 	# shellcheck disable=SC2086
 	(cd "$dir.tmp" && spin -a "$@" "$MODEL" >/dev/null &&
-		gcc -O2 -DSAFETY -o pan pan.c &&
+		gcc -O2 -DSAFETY -o pan pan.c 2>gcc.log &&
 		{ ./pan -m200000 $PAN_FLAGS >pan.out 2>&1 || true; })
 	errors=$(sed -n 's/.*errors: \([0-9]*\).*/\1/p' "$dir.tmp/pan.out")
 	states=$(awk '/states, stored/ { print $1; exit }' "$dir.tmp/pan.out")
