@@ -9,12 +9,18 @@ VARIANT=${VARIANT:-fixed}
 DEBUG=${DEBUG:-1}
 check_arch "$ARCH"
 check_variant "$VARIANT"
+check_kdir
+check_sanitizer "$ARCH"
+extra_patches >/dev/null
 source "$TOP/scripts/arch/$ARCH.sh"
 
 # KTREE/KOUT: another tree and build directory (bisection, KDIR=).
 tree=${KTREE:-$(variant_tree "$VARIANT")}
 out=${KOUT:-$(kbuild_dir "$ARCH" "$VARIANT")}
 [ -f "$tree/Makefile" ] || die "no $VARIANT tree in ${tree#"$TOP"/}: run 'make apply VARIANT=$VARIANT' first"
+if [ -n "${KDIR:-}" ] && [ -f "$tree/.config" ]; then
+	die "KDIR=$KDIR has a .config: kbuild builds out of tree only from a clean source tree; run 'make mrproper' there (it keeps your commits)"
+fi
 
 # Toolchain: install Debian's cross compiler for the default prefix; a
 # prefix given by the user must already work.
@@ -45,7 +51,8 @@ if [ "$DEBUG" = 1 ]; then
 	frags+=("$TOP/configs/debug.config")
 	[ -f "$TOP/configs/$ARCH-debug.config" ] && frags+=("$TOP/configs/$ARCH-debug.config")
 fi
-# Extra fragments (space separated), e.g. a sanitizer or a debug knob.
+[ -z "${SANITIZER:-}" ] || frags+=("$TOP/configs/$SANITIZER.config")
+# Extra fragments (space separated), e.g. a debug option of your own.
 for f in ${CONFIG_EXTRA:-}; do
 	[ -f "$f" ] || die "CONFIG_EXTRA names $f, which does not exist"
 	frags+=("$f")

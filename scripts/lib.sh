@@ -107,15 +107,60 @@ variant_patches() {
 	if [ "${KNOBS:-0}" = 1 ]; then
 		series_files "$PATCHES/debug"
 	fi
+	extra_patches
+}
+
+# EXTRA_PATCHES=dir: the user's patches on top of the variant, in the
+# order of the directory's series file (quilt) or else by file name.
+extra_patches() {
+	local p found=0
+	[ -n "${EXTRA_PATCHES:-}" ] || return 0
+	[ -d "$EXTRA_PATCHES" ] ||
+		die "EXTRA_PATCHES=$EXTRA_PATCHES is not a directory: give a directory of git format-patch files (or a quilt series)"
+	if [ -f "$EXTRA_PATCHES/series" ]; then
+		series_files "$EXTRA_PATCHES"
+		return 0
+	fi
+	for p in "$EXTRA_PATCHES"/*.patch "$EXTRA_PATCHES"/*.diff; do
+		[ -f "$p" ] || continue
+		echo "$p"
+		found=1
+	done
+	[ "$found" = 1 ] ||
+		die "EXTRA_PATCHES=$EXTRA_PATCHES has no *.patch, *.diff or series file: put git format-patch output there"
+}
+
+# A short tag for the set of extra patches (their contents), so that the
+# stacked tree and build directory differ from the plain variant's.
+extra_tag() {
+	local list
+	list=$(extra_patches) || exit 1
+	[ -n "$list" ] || return 0
+	# shellcheck disable=SC2086
+	echo "-x$(cat $list | sha256sum | cut -c1-8)"
+}
+
+# SANITIZER=kasan|kcsan: a configs/<name>.config fragment, for the
+# architectures it supports.
+check_sanitizer() {
+	case "${SANITIZER:-}" in
+	'') ;;
+	kasan) case "$1" in x86_64 | arm64) ;; *) die "SANITIZER=kasan is for x86_64 and arm64 (generic KASAN), not $1" ;; esac ;;
+	kcsan) [ "$1" = x86_64 ] || die "SANITIZER=kcsan is for x86_64 only, not $1" ;;
+	*) die "unknown SANITIZER '${SANITIZER}': use kasan or kcsan" ;;
+	esac
 }
 
 # The name a variant's tree and kernel release carry.
 variant_name() {
-	if [ "${KNOBS:-0}" = 1 ]; then
-		echo "$1-knobs"
-	else
-		echo "$1"
+	local n=$1
+	[ "${KNOBS:-0}" = 1 ] && n+=-knobs
+	n+=$(extra_tag) || exit 1
+	if [ -n "${KDIR:-}" ]; then
+		n="kdir-$(basename "$(cd "$KDIR" && pwd)")"
+		n+=$(extra_tag)
 	fi
+	echo "$n"
 }
 
 # git am PATCHES... onto the pristine tree in the scratch worktree and print
@@ -225,6 +270,10 @@ private_apt_update() {
 
 # The source tree of a variant (a git worktree of the base repository).
 variant_tree() {
+	if [ -n "${KDIR:-}" ]; then
+		(cd "$KDIR" && pwd)
+		return 0
+	fi
 	echo "$BUILD/trees/$(variant_name "$1")"
 }
 
@@ -234,9 +283,25 @@ variant_tree() {
 # shares them between variants and bisection steps.
 kbuild_dir() {
 	local d
-	d="$(variant_tree "$2")/.kbuild-$1"
+	if [ -n "${KDIR:-}" ]; then
+		# Never inside the user's tree.
+		d="$BUILD/kdir/$(variant_name "$2")/kbuild-$1"
+	else
+		d="$(variant_tree "$2")/.kbuild-$1"
+	fi
 	[ "${DEBUG:-1}" = 1 ] || d+=-nodebug
+	[ -z "${SANITIZER:-}" ] || d+=-$SANITIZER
 	echo "$d"
+}
+
+# KDIR=path: the user's kernel tree (a git tree) instead of the base.
+check_kdir() {
+	[ -n "${KDIR:-}" ] || return 0
+	[ -d "$KDIR" ] || die "KDIR=$KDIR does not exist: point it at a Linux git tree"
+	[ -f "$KDIR/Makefile" ] && [ -d "$KDIR/kernel/sched" ] ||
+		die "KDIR=$KDIR is not a Linux source tree (no Makefile and kernel/sched/)"
+	git -C "$KDIR" rev-parse --git-dir >/dev/null 2>&1 ||
+		die "KDIR=$KDIR is not a git tree: the series is applied with git am"
 }
 
 # A fixed identity for the commits the harness makes, so that a machine

@@ -103,6 +103,7 @@ def main():
                     os.path.join(TOP, "build", "results"))
     ap.add_argument("--allowlist", default=os.path.join(TOP, "configs", "warn-allowlist.txt"))
     ap.add_argument("--quiet", action="store_true", help="do not echo the console")
+    ap.add_argument("--manifest", help="'# tree ...' and 'sha256  patch' lines, for result.json")
     args = ap.parse_args()
 
     desc = arch_description(args.arch)
@@ -131,6 +132,16 @@ def main():
 
     result = {"arch": args.arch, "variant": args.variant, "run_id": run_id,
               "qemu_command": cmd, "kernel": args.kernel, "smp": args.smp}
+    if args.manifest and os.path.exists(args.manifest):
+        patches = []
+        for line in open(args.manifest, encoding="utf-8"):
+            line = line.rstrip("\n")
+            if line.startswith("# tree "):
+                result["tree"] = line[len("# tree "):]
+            elif line.strip():
+                sha, name = line.split(None, 1)
+                patches.append({"name": name, "sha256": sha})
+        result["patches"] = patches
     log = open(os.path.join(rundir, "console.log"), "wb")
     t0 = time.monotonic()
     started, timed_out, hang_reason = True, False, None

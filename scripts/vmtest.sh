@@ -8,6 +8,9 @@ ARCH=${ARCH:-x86_64}
 VARIANT=${VARIANT:-fixed}
 check_arch "$ARCH"
 check_variant "$VARIANT"
+check_kdir
+check_sanitizer "$ARCH"
+extra_patches >/dev/null
 source "$TOP/scripts/arch/$ARCH.sh"
 
 # Infrastructure failures before the boot exit with 3, like INFRA.
@@ -24,12 +27,33 @@ if [ "${VMTEST_NO_BUILD:-0}" = 1 ]; then
 	[ -f "$out/$KIMAGE" ] && [ -f "$BUILD/initramfs/$ARCH/initramfs.cpio" ] ||
 		infra "VMTEST_NO_BUILD=1 but no $ARCH $VARIANT kernel or initramfs is built: run without it"
 else
-	ARCH=$ARCH VARIANT=$VARIANT "$TOP/scripts/apply.sh" || infra "applying the $VARIANT series failed"
+	# A user's tree (KDIR) is built as it is: 'make apply KDIR=' is explicit.
+	if [ -z "${KDIR:-}" ]; then
+		ARCH=$ARCH VARIANT=$VARIANT "$TOP/scripts/apply.sh" || infra "applying the $VARIANT series failed"
+	fi
 	ARCH=$ARCH VARIANT=$VARIANT "$TOP/scripts/build-kernel.sh" || infra "building the $ARCH $VARIANT kernel failed"
 	ARCH=$ARCH "$TOP/scripts/mkinitramfs.sh" || infra "making the $ARCH initramfs failed"
 fi
 
-args=(--arch "$ARCH" --variant "$(variant_name "$VARIANT")" --kernel "$out/$KIMAGE"
+# What the kernel was built from, for result.json: the tree and every
+# patch the harness stacked (name and sha256).
+manifest="$out/patches.manifest"
+{
+	if [ -n "${KDIR:-}" ]; then
+		echo "# tree $(variant_tree "$VARIANT") $(git -C "$KDIR" rev-parse HEAD)"
+	else
+		echo "# tree $(base_package) $BASE_VERSION $(git -C "$(variant_tree "$VARIANT")" rev-parse HEAD)"
+	fi
+	while read -r p; do
+		[ -n "$p" ] || continue
+		case "$p" in "$PATCHES/base/"*) [ -z "${KDIR:-}" ] || continue ;; esac
+		echo "$(sha256sum "$p" | cut -d' ' -f1)  ${p#"$TOP"/}"
+	done < <(variant_patches "$VARIANT")
+} >"$manifest.tmp"
+mv "$manifest.tmp" "$manifest"
+variant_label=$(variant_name "$VARIANT")
+[ -z "${SANITIZER:-}" ] || variant_label+=-$SANITIZER
+args=(--arch "$ARCH" --variant "$variant_label" --manifest "$manifest" --kernel "$out/$KIMAGE"
 	--initrd "$BUILD/initramfs/$ARCH/initramfs.cpio" --smp "${SMP:-4}")
 [ -n "${MEM:-}" ] && args+=(--mem "$MEM")
 [ -n "${TIMEOUT:-}" ] && args+=(--timeout "$TIMEOUT")

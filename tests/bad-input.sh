@@ -6,7 +6,7 @@
 set -euo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 # make exports these; each case below sets what it means.
-unset BASE_VERSION BASE_LOCK PATCHES CROSS_COMPILE
+unset BASE_VERSION BASE_LOCK PATCHES CROSS_COMPILE KDIR EXTRA_PATCHES SANITIZER AM_FLAGS KNOBS
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 n=0 failed=0
@@ -93,6 +93,43 @@ fi
 
 expect_error "missing cross compiler" "cross compiler" \
 	env ARCH=arm64 VARIANT=fixed CROSS_COMPILE=nonexistent-linux-gnu- "$TOP/scripts/build-kernel.sh"
+
+# Your own tree and patches (KDIR=, EXTRA_PATCHES=, SANITIZER=).
+expect_error "EXTRA_PATCHES not a directory" "is not a directory" \
+	env EXTRA_PATCHES="$scratch/none" VARIANT=fixed "$TOP/scripts/apply.sh"
+mkdir -p "$scratch/empty"
+expect_error "EXTRA_PATCHES without patches" "has no \*.patch" \
+	env EXTRA_PATCHES="$scratch/empty" VARIANT=fixed "$TOP/scripts/apply.sh"
+expect_error "unknown sanitizer" "unknown SANITIZER" \
+	env SANITIZER=msan ARCH=x86_64 "$TOP/scripts/build-kernel.sh"
+expect_error "KASAN on ppc64le" "is for x86_64 and arm64" \
+	env SANITIZER=kasan ARCH=ppc64le "$TOP/scripts/build-kernel.sh"
+expect_error "KDIR not a kernel tree" "is not a Linux source tree" \
+	env KDIR="$scratch/empty" VARIANT=mainline-fixed "$TOP/scripts/apply.sh"
+
+# A user's tree: a clone of the pristine base.
+kdir="$scratch/linux"
+src=$(bash -c 'source "$1/scripts/lib.sh" && base_src' _ "$TOP")
+git clone -q --shared --no-checkout "$src" "$kdir"
+git -C "$kdir" checkout -q -b work pristine
+echo "/* local change */" >>"$kdir/kernel/sched/core.c"
+expect_error "KDIR with uncommitted changes" "uncommitted changes" \
+	env KDIR="$kdir" VARIANT=mainline-fixed "$TOP/scripts/apply.sh"
+git -C "$kdir" checkout -q -- kernel/sched/core.c
+expect_error "KDIR with the fixture" "fixture for the pinned base only" \
+	env KDIR="$kdir" VARIANT=base "$TOP/scripts/apply.sh"
+n=$((n + 1))
+if env KDIR="$kdir" VARIANT=mainline-fixed "$TOP/scripts/apply.sh" >"$scratch/out" 2>&1 &&
+	[ "$(git -C "$kdir" rev-list --count pristine..work)" = 1 ]; then
+	echo "ok $n - KDIR: the execve() fix applied with git am ($(git -C "$kdir" log -1 --format=%s | cut -c1-60))"
+else
+	echo "not ok $n - KDIR: git am of the execve() fix failed"
+	sed 's/^/# /' "$scratch/out" | tail -5
+	failed=$((failed + 1))
+fi
+expect_error "KDIR with the series already present" "is already in KDIR" \
+	env KDIR="$kdir" VARIANT=mainline-fixed "$TOP/scripts/apply.sh"
+rm -rf "$kdir"
 
 echo "1..$n"
 echo "# $((n - failed)) passed, $failed failed"
