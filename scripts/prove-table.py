@@ -39,7 +39,8 @@ def main():
     ok = True
     for a in arches:
         for c in cases:
-            paths = sorted(glob.glob(os.path.join(out, c, a, "*", "*", "result.json")))
+            paths = sorted(p for p in glob.glob(os.path.join(out, c, a, "*", "*", "result.json"))
+                           if os.sep + "latest" + os.sep not in p)
             if not paths:
                 continue
             counts = dict.fromkeys(KINDS, 0)
