@@ -11,44 +11,33 @@ source "$TOP/scripts/arch/$ARCH.sh"
 out="$BUILD/initramfs/$ARCH"
 mkdir -p "$out"
 
-# busybox: downloaded for the guest architecture from the machine's own
-# suite and unpacked; the host's packages and dpkg architectures stay as
-# they are.
-busybox="$BUILD/busybox/$DEB_ARCH/bin/busybox"
-if [ ! -x "$busybox" ]; then
+# unpack_guest_package PKG DEST: Debian's PKG of the guest architecture,
+# downloaded from the machine's own suite and unpacked into DEST (renamed
+# into place when complete); the host's packages and dpkg architectures
+# stay as they are.
+unpack_guest_package() {
+	local pkg=$1 dest=$2 suite dl
 	suite=$(. /etc/os-release && echo "${VERSION_CODENAME:-bookworm}")
 	private_apt_update "$suite" "$DEB_ARCH"
-	dl=$(mktemp -d "$BUILD/.busybox.XXXXXX")
+	dl=$(mktemp -d "$BUILD/.$pkg.XXXXXX")
 	trap 'rm -rf "$dl"' EXIT
-	(cd "$dl" && private_apt "$suite" "$DEB_ARCH" apt-get download "busybox-static:$DEB_ARCH") \
-		>"$out/busybox-download.log" 2>&1 ||
-		die "could not download busybox-static for $DEB_ARCH: see ${out#"$TOP"/}/busybox-download.log"
-	dpkg-deb -x "$dl"/busybox-static_*.deb "$dl/root"
-	mkdir -p "$(dirname "$busybox")"
-	mv "$dl/root/bin/busybox" "$busybox.tmp"
-	mv "$busybox.tmp" "$busybox"
+	(cd "$dl" && private_apt "$suite" "$DEB_ARCH" apt-get download "$pkg:$DEB_ARCH") \
+		>"$out/$pkg-download.log" 2>&1 ||
+		die "could not download $pkg for $DEB_ARCH: see ${out#"$TOP"/}/$pkg-download.log"
+	dpkg-deb -x "$dl/${pkg}_"*.deb "$dl/root"
+	mkdir -p "$(dirname "$dest")"
+	rm -rf "$dest"
+	mv "$dl/root" "$dest"
 	rm -rf "$dl"
 	trap - EXIT
-fi
+}
 
-# liburcu (mm_cid_pool links it statically): Debian's liburcu-dev of the
-# guest architecture, unpacked like busybox.
+# busybox, and liburcu (mm_cid_pool links it statically).
+[ -x "$BUILD/busybox/$DEB_ARCH/root/bin/busybox" ] ||
+	unpack_guest_package busybox-static "$BUILD/busybox/$DEB_ARCH/root"
+busybox="$BUILD/busybox/$DEB_ARCH/root/bin/busybox"
 urcu="$BUILD/urcu/$DEB_ARCH"
-if [ ! -d "$urcu/usr/include" ]; then
-	suite=$(. /etc/os-release && echo "${VERSION_CODENAME:-bookworm}")
-	private_apt_update "$suite" "$DEB_ARCH"
-	dl=$(mktemp -d "$BUILD/.urcu.XXXXXX")
-	trap 'rm -rf "$dl"' EXIT
-	(cd "$dl" && private_apt "$suite" "$DEB_ARCH" apt-get download "liburcu-dev:$DEB_ARCH") \
-		>"$out/urcu-download.log" 2>&1 ||
-		die "could not download liburcu-dev for $DEB_ARCH: see ${out#"$TOP"/}/urcu-download.log"
-	dpkg-deb -x "$dl"/liburcu-dev_*.deb "$dl/root"
-	mkdir -p "$BUILD/urcu"
-	rm -rf "$urcu"
-	mv "$dl/root" "$urcu"
-	rm -rf "$dl"
-	trap - EXIT
-fi
+[ -d "$urcu/usr/include" ] || unpack_guest_package liburcu-dev "$urcu"
 
 "$TOP/scripts/fetch-base.sh" # kselftest.h comes from the base tree
 
