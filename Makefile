@@ -7,13 +7,13 @@ DEBUG ?= 1
 SMP ?= 4
 export ARCH VARIANT DEBUG SMP MEM TIMEOUT IDLE_TIMEOUT RUN APPEND QUIET VERBOSE
 export BASE_VERSION CROSS_COMPILE CONFIG_EXTRA UPDATE VARIANTS MATRIX_ARCHES KNOBS
-export KDIR EXTRA_PATCHES SANITIZER AM_FLAGS
+export KDIR EXTRA_PATCHES SANITIZER AM_FLAGS SPEED_ARCHES SPEED_CLEAN
 export PROVE_ARCHES PROVE_CASES RUNS FIXED_RUNS NOKNOB_RUNS EXECVE_RUNS PROVE_SECONDS PROVE_DELAY_US RESULTS VMTEST_NO_BUILD
 
 S := scripts
 
 .PHONY: help base apply kernel initramfs selftests vmtest vmtest-all checkpatch model \
-	verify-series bisect-check litmus prove execve-neighbours check clean distclean
+	verify-series bisect-check litmus prove execve-neighbours speed check clean distclean
 
 help:
 	@echo "Main job:"
@@ -23,6 +23,8 @@ help:
 	@echo "  make prove          before/after proof: repeated runs of base, fixed, mainline,"
 	@echo "                      mainline-fixed on every ARCH, verdict table (hours; see README)"
 	@echo "  make execve-neighbours  the failing-execve() lock-up and its neighbours (ARCH=)"
+	@echo "  make speed          stage times per ARCH: 1-line rebuild, initramfs, boot, tests"
+	@echo "                      (SPEED_ARCHES=, SPEED_CLEAN=1 adds a cold clean build)"
 	@echo "Tests:"
 	@echo "  make check          everything CI runs; ends with 'N passed, N failed'"
 	@echo "Steps:"
@@ -80,6 +82,9 @@ prove:
 
 execve-neighbours:
 	@$(S)/execve-neighbours.sh
+
+speed:
+	@$(S)/speed.sh
 
 check:
 	@$(S)/check.sh
