@@ -25,25 +25,25 @@ secs() { # secs CMD...: run, print the wall seconds; the output goes to the log
 
 for a in $arches; do
 	log "speed: $a"
-	ARCH=$a VARIANT=fixed "$TOP/scripts/apply.sh" >>"$BUILD/speed/$id.log" 2>&1
-	ARCH=$a VARIANT=fixed "$TOP/scripts/build-kernel.sh" >>"$BUILD/speed/$id.log" 2>&1
+	ARCH="$a" VARIANT=fixed "$TOP/scripts/apply.sh" >>"$BUILD/speed/$id.log" 2>&1
+	ARCH="$a" VARIANT=fixed "$TOP/scripts/build-kernel.sh" >>"$BUILD/speed/$id.log" 2>&1
 	tree=$(variant_tree fixed)
 	clean=-
 	if [ "${SPEED_CLEAN:-0}" = 1 ]; then
 		cold=$(mktemp -d "$BUILD/.speed-ccache.XXXXXX")
-		clean=$(secs env CCACHE_DIR="$cold" KOUT="$BUILD/speed/kbuild-$a" ARCH=$a VARIANT=fixed \
+		clean=$(secs env CCACHE_DIR="$cold" KOUT="$BUILD/speed/kbuild-$a" ARCH="$a" VARIANT=fixed \
 			"$TOP/scripts/build-kernel.sh")
 		rm -rf "$cold" "$BUILD/speed/kbuild-$a"
 	fi
 	# A one-line change, as a developer makes it; restored afterwards.
 	trap 'git -C "$tree" checkout -q -- kernel/sched/core.c' EXIT
 	echo "/* speed: a one-line change */" >>"$tree/kernel/sched/core.c"
-	incr=$(secs env ARCH=$a VARIANT=fixed "$TOP/scripts/build-kernel.sh")
+	incr=$(secs env ARCH="$a" VARIANT=fixed "$TOP/scripts/build-kernel.sh")
 	git -C "$tree" checkout -q -- kernel/sched/core.c
 	trap - EXIT
-	back=$(secs env ARCH=$a VARIANT=fixed "$TOP/scripts/build-kernel.sh")
-	initramfs=$(secs env ARCH=$a "$TOP/scripts/mkinitramfs.sh")
-	boot=$(secs env ARCH=$a VARIANT=fixed QUIET=1 VMTEST_NO_BUILD=1 RUN=all \
+	back=$(secs env ARCH="$a" VARIANT=fixed "$TOP/scripts/build-kernel.sh")
+	initramfs=$(secs env ARCH="$a" "$TOP/scripts/mkinitramfs.sh")
+	boot=$(secs env ARCH="$a" VARIANT=fixed QUIET=1 VMTEST_NO_BUILD=1 RUN=all \
 		RESULTS="$BUILD/speed/$id-results" "$TOP/scripts/vmtest.sh")
 	r="$BUILD/speed/$id-results/$a/fixed/latest/result.json"
 	read -r verdict first total < <(python3 -c '
