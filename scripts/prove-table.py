@@ -31,8 +31,12 @@ def main():
         sys.exit("usage: prove-table.py build/prove/<id>")
     out = sys.argv[1]
     allow = classify.load_allowlist(os.path.join(TOP, "configs", "warn-allowlist.txt"))
-    cases = [c for c in ORDER if os.path.isdir(os.path.join(out, c))]
-    arches = sorted({a for c in cases for a in os.listdir(os.path.join(out, c))})
+    cases = [c for c in ORDER if os.path.isdir(os.path.join(out, c)) or
+             glob.glob(os.path.join(out, "%s-*-infra-*.log" % c))]
+    arches = sorted({a for c in cases if os.path.isdir(os.path.join(out, c))
+                     for a in os.listdir(os.path.join(out, c))} |
+                    {f.rsplit("-infra-", 1)[0].rsplit("-", 1)[1]
+                     for f in os.listdir(out) if "-infra-" in f})
     print("%-8s %-22s %4s %s %-6s %6s %6s %7s  %s" % (
         "arch", "case", "runs", " ".join("%7s" % k for k in KINDS), "want", "med s", "max s",
         "get_cid", "met"))
@@ -41,10 +45,10 @@ def main():
         for c in cases:
             paths = sorted(p for p in glob.glob(os.path.join(out, c, a, "*", "*", "result.json"))
                            if os.sep + "latest" + os.sep not in p)
-            if not paths:
-                continue
             counts = dict.fromkeys(KINDS, 0)
             counts["INFRA"] = len(glob.glob(os.path.join(out, "%s-%s-infra-*.log" % (c, a))))
+            if not paths and not counts["INFRA"]:
+                continue
             times, in_get_cid = [], 0
             for p in paths:
                 r = json.load(open(p))
