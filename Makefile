@@ -8,12 +8,13 @@ SMP ?= 4
 export ARCH VARIANT DEBUG SMP MEM TIMEOUT IDLE_TIMEOUT RUN APPEND QUIET VERBOSE
 export BASE_VERSION CROSS_COMPILE CONFIG_EXTRA UPDATE VARIANTS MATRIX_ARCHES KNOBS
 export KDIR EXTRA_PATCHES SANITIZER AM_FLAGS SPEED_ARCHES SPEED_CLEAN
+export BENCH_ARCHES BENCH_RUNS BENCH_SECONDS BENCH_RATE BENCH_DEBUG BENCH_SPEED
 export PROVE_ARCHES PROVE_CASES RUNS FIXED_RUNS NOKNOB_RUNS EXECVE_RUNS PROVE_SECONDS PROVE_DELAY_US RESULTS VMTEST_NO_BUILD
 
 S := scripts
 
 .PHONY: help base apply kernel initramfs selftests vmtest vmtest-all checkpatch model \
-	verify-series bisect-check litmus prove execve-neighbours speed check clean distclean
+	verify-series bisect-check litmus prove execve-neighbours speed bench kdir-demo check clean distclean
 
 help:
 	@echo "Main job:"
@@ -25,6 +26,9 @@ help:
 	@echo "  make execve-neighbours  the failing-execve() lock-up and its neighbours (ARCH=)"
 	@echo "  make speed          stage times per ARCH: 1-line rebuild, initramfs, boot, tests"
 	@echo "                      (SPEED_ARCHES=, SPEED_CLEAN=1 adds a cold clean build)"
+	@echo "  make bench          patch 4's claim: CID bitmap operations and fast-path share"
+	@echo "                      with patches 1-3 vs 1-4 (debug counters), then make speed"
+	@echo "  make kdir-demo      the KDIR= example: a scratch tree + own patch, built and booted"
 	@echo "Tests:"
 	@echo "  make check          everything CI runs; ends with 'N passed, N failed'"
 	@echo "Steps:"
@@ -85,6 +89,12 @@ execve-neighbours:
 
 speed:
 	@$(S)/speed.sh
+
+bench:
+	@$(S)/bench.sh
+
+kdir-demo:
+	@tests/kdir-demo.sh
 
 check:
 	@$(S)/check.sh

@@ -76,6 +76,8 @@ run_check boot-x86_64-base boot_expect 0 ARCH=x86_64 VARIANT=base RUN=show
 run_check boot-x86_64-fixed boot_expect 0 ARCH=x86_64 VARIANT=fixed RUN=show
 run_check vmtest-x86_64-fixed boot_expect 0 ARCH=x86_64 VARIANT=fixed RUN=all
 run_check verdict-demos "$TOP/tests/verdict-demos.sh"
+# Benchmarks are not tests: only a short run that the counters move.
+run_check bench-smoke "$TOP/tests/bench-smoke.sh"
 
 echo
 [ ${#failures[@]} -eq 0 ] || echo "failed: ${failures[*]}"

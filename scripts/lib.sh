@@ -56,6 +56,9 @@ BASE_TAG=pristine
 #   mainline        pristine 7.2
 #   mainline-fixed  pristine 7.2 + the execve() fix
 VARIANTS_ALL="base fixed mainline mainline-fixed"
+# For make bench only: fixture + patches 1-3 or 1-4 + the execve() fix,
+# each with the debug counters of patches/debug/bench.
+VARIANTS_BENCH="bench-p3 bench-p4"
 
 variant_series_dirs() {
 	case "$1" in
@@ -67,7 +70,7 @@ variant_series_dirs() {
 }
 
 known_variant() {
-	case " $VARIANTS_ALL " in
+	case " $VARIANTS_ALL $VARIANTS_BENCH " in
 	*" $1 "*) return 0 ;;
 	*) return 1 ;;
 	esac
@@ -101,9 +104,19 @@ series_files() {
 # check states, off unless enabled on the command line).
 variant_patches() {
 	local d
-	for d in $(variant_series_dirs "$1"); do
-		series_files "$d"
-	done
+	case "$1" in
+	bench-p3 | bench-p4)
+		series_files "$PATCHES/base"
+		series_files "$PATCHES" | head -n "${1#bench-p}"
+		series_files "$PATCHES/execve"
+		series_files "$PATCHES/debug/bench"
+		;;
+	*)
+		for d in $(variant_series_dirs "$1"); do
+			series_files "$d"
+		done
+		;;
+	esac
 	if [ "${KNOBS:-0}" = 1 ]; then
 		series_files "$PATCHES/debug"
 	fi

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make initramfs ARCH=...: an uncompressed initramfs for the guest with
-# Debian's busybox-static of that architecture, the static selftests and
-# an /init which runs them and powers the guest off.
+# Debian's busybox-static of that architecture, the static selftests,
+# upstream's rseq selftests (the peer suite) and an /init which runs them
+# and powers the guest off.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -48,6 +49,10 @@ make -s -C "$TOP/selftests" CROSS_COMPILE="$CROSS_COMPILE_DEFAULT" OUTPUT="$test
 	KSFT_DIR="$(base_src)/tools/testing/selftests" URCU_ROOT="$urcu" >&2 ||
 	die "the selftests do not build for $ARCH: see the compiler output above"
 
+# The peer suite: upstream's rseq selftests from the base tree, static.
+peer="$BUILD/rseq-selftests/$BASE_VERSION/$ARCH"
+[ -x "$peer/param_test" ] || ARCH=$ARCH "$TOP/scripts/build-rseq-selftests.sh" "$peer"
+
 stage=$(mktemp -d "$out/.stage.XXXXXX")
 trap 'rm -rf "$stage"' EXIT
 mkdir -p "$stage"/{bin,dev,proc,sys,tmp,tests}
@@ -58,11 +63,14 @@ for prog in mm_cid_show mm_cid_transitions mm_cid_exec mm_cid_pool; do
 	cp "$tests/$prog" "$stage/tests/"
 done
 cp "$TOP/scripts/guest/run-tests" "$stage/tests/run-tests"
+mkdir -p "$stage/tests/rseq"
+cp "$peer"/* "$stage/tests/rseq/"
+cp "$TOP/scripts/guest/rseq-upstream" "$stage/tests/rseq-upstream"
 cp "$TOP/selftests/settings" "$stage/tests/settings"
 # The guest is disposable: it may run the reproducers which hard-lock
 # affected kernels.
 printf '%s\n' "mmcid:mm_cid_transitions" "mmcid:mm_cid_exec --allow-lockup" "mmcid:mm_cid_pool" \
-	>"$stage/tests/kselftest-list.txt"
+	"rseq:rseq-upstream" >"$stage/tests/kselftest-list.txt"
 
 (cd "$stage" && find . | LC_ALL=C sort | cpio -o -H newc --owner=0:0 --quiet) >"$out/initramfs.cpio.tmp"
 mv "$out/initramfs.cpio.tmp" "$out/initramfs.cpio"

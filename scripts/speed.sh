@@ -2,9 +2,17 @@
 # make speed: the harness's own speed per architecture, stage by stage:
 # a one-line change in kernel/sched/core.c rebuilt (warm ccache), the
 # initramfs, and one boot with the full suite (boot to first test,
-# tests). SPEED_CLEAN=1 adds a clean build with an empty compiler cache
-# of its own (about 7 minutes per architecture on 2 cores). The fixed
-# variant's tree is restored afterwards. Table in build/speed/<id>.txt.
+# tests).
+#
+# SPEED_CLEAN=1 adds the cold stages: fetch (download and unpack the base
+# into a scratch build directory), apply (the fixed variant's git am
+# there), and per architecture a clean build with an empty compiler cache
+# of its own (configuration time shown apart), next to the floor: the
+# bare kernel compile of the same .config (plain 'make -j', no ccache, no
+# harness). About 15 minutes per architecture on 2 cores.
+#
+# The fixed variant's tree is restored afterwards. SPEED_ARCHES selects
+# the architectures. Table in build/speed/<id>.txt, logs beside it.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -13,27 +21,56 @@ for a in $arches; do check_arch "$a"; done
 id=$(date +%Y%m%d-%H%M%S)
 mkdir -p "$BUILD/speed"
 table="$BUILD/speed/$id.txt"
+slog="$BUILD/speed/$id.log"
 rows=()
+log "make speed: log in ${slog#"$TOP"/}"
 
 secs() { # secs CMD...: run, print the wall seconds; the output goes to the log
 	local t0 rc=0
 	t0=$(date +%s.%N)
-	"$@" >>"$BUILD/speed/$id.log" 2>&1 || rc=$?
-	[ "$rc" -eq 0 ] || die "$* failed (exit $rc): see ${BUILD#"$TOP"/}/speed/$id.log"
+	"$@" >>"$slog" 2>&1 || rc=$?
+	[ "$rc" -eq 0 ] || die "$* failed (exit $rc): see ${slog#"$TOP"/}"
 	printf '%.0f' "$(echo "$(date +%s.%N) - $t0" | bc)"
 }
 
+fetch=- apply=-
+if [ "${SPEED_CLEAN:-0}" = 1 ]; then
+	scratch=$(mktemp -d "$BUILD/.speed-build.XXXXXX")
+	trap 'rm -rf "$scratch"' EXIT
+	log "speed: fetch and apply into a scratch build directory"
+	fetch=$(secs env BUILD="$scratch" "$TOP/scripts/fetch-base.sh")
+	apply=$(secs env BUILD="$scratch" VARIANT=fixed "$TOP/scripts/apply.sh")
+	rm -rf "$scratch"
+	trap - EXIT
+fi
+
 for a in $arches; do
 	log "speed: $a"
-	ARCH="$a" VARIANT=fixed "$TOP/scripts/apply.sh" >>"$BUILD/speed/$id.log" 2>&1
-	ARCH="$a" VARIANT=fixed "$TOP/scripts/build-kernel.sh" >>"$BUILD/speed/$id.log" 2>&1
+	ARCH="$a" VARIANT=fixed "$TOP/scripts/apply.sh" >>"$slog" 2>&1
+	ARCH="$a" VARIANT=fixed "$TOP/scripts/build-kernel.sh" >>"$slog" 2>&1
 	tree=$(variant_tree fixed)
-	clean=-
+	config=- clean=- floor=-
 	if [ "${SPEED_CLEAN:-0}" = 1 ]; then
+		log "speed: $a clean build, empty ccache"
 		cold=$(mktemp -d "$BUILD/.speed-ccache.XXXXXX")
-		clean=$(secs env CCACHE_DIR="$cold" KOUT="$BUILD/speed/kbuild-$a" ARCH="$a" VARIANT=fixed \
+		kout="$tree/.kbuild-speed-$a"
+		rm -rf "$kout"
+		clean=$(secs env CCACHE_DIR="$cold" KOUT="$kout" ARCH="$a" VARIANT=fixed \
 			"$TOP/scripts/build-kernel.sh")
-		rm -rf "$cold" "$BUILD/speed/kbuild-$a"
+		config=$(sed -n "s/^==> configure $a fixed kernel: done in \([0-9]*\) s$/\1/p" "$slog" | tail -1)
+		# The floor: the same .config, compiled by kbuild alone.
+		log "speed: $a floor, plain make without ccache"
+		floor_out="$tree/.kbuild-floor-$a"
+		rm -rf "$floor_out"
+		mkdir -p "$floor_out"
+		cp "$kout/.config" "$floor_out/.config"
+		floor=$(
+			# shellcheck disable=SC1090
+			source "$TOP/scripts/arch/$a.sh"
+			secs make -C "$tree" O="$floor_out" ARCH="$KARCH" \
+				CROSS_COMPILE="$CROSS_COMPILE_DEFAULT" -j"$(nproc)"
+		)
+		rm -rf "$cold" "$kout" "$floor_out"
 	fi
 	# A one-line change, as a developer makes it; restored afterwards.
 	trap 'git -C "$tree" checkout -q -- kernel/sched/core.c' EXIT
@@ -51,14 +88,19 @@ import json, sys
 r = json.load(open(sys.argv[1]))
 print(r["verdict"], r["time_boot_to_tests_s"], r["time_total_s"])' "$r")
 	tests=$(python3 -c 'import sys; print(round(float(sys.argv[1]) - float(sys.argv[2])))' "$total" "$first")
-	rows+=("$(printf '%-8s %8s %8s %8s %9s %8s %8s %8s %-7s' "$a" "$clean" "$incr" "$back" "$initramfs" \
-		"$first" "$tests" "$((incr + initramfs + boot))" "$verdict")")
+	rows+=("$(printf '%-8s %6s %6s %6s %6s %6s %7s %6s %9s %6s %6s %6s %-7s' "$a" "$fetch" "$apply" \
+		"${config:--}" "$clean" "$floor" "$incr" "$back" "$initramfs" "$first" "$tests" \
+		"$((incr + initramfs + boot))" "$verdict")")
+	fetch=- apply=-
 done
 {
-	printf '%-8s %8s %8s %8s %9s %8s %8s %8s %-7s\n' arch clean "1-line" "undo" initramfs \
-		"boot" tests cycle verdict
+	printf '%-8s %6s %6s %6s %6s %6s %7s %6s %9s %6s %6s %6s %-7s\n' arch fetch apply config \
+		clean floor "1-line" undo initramfs boot tests cycle verdict
 	printf '%s\n' "${rows[@]}"
-	echo "seconds; clean: empty ccache (SPEED_CLEAN=1); 1-line: rebuild after a one-line"
-	echo "change in kernel/sched/core.c; undo: rebuild after reverting it; boot: to the"
-	echo "first test; cycle: 1-line + initramfs + boot with the full suite"
+	echo "seconds. fetch, apply, config, clean, floor: SPEED_CLEAN=1 only (fetch: download"
+	echo "and unpack the base; apply: git am of the fixed variant; clean: the harness's"
+	echo "build with an empty ccache, config included; floor: plain make -j$(nproc) of the same"
+	echo ".config without ccache). 1-line: rebuild after a one-line change in"
+	echo "kernel/sched/core.c; undo: rebuild after reverting it; boot: to the first test;"
+	echo "cycle: 1-line + initramfs + boot with the full suite"
 } | tee "$table"

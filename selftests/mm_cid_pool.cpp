@@ -5,13 +5,15 @@
 // the controller republishes it with synchronize_rcu() (membarrier IPIs)
 // at every change of the pool size. The workers run the same mm_cid
 // checks as every other scenario; in addition every submitted job must
-// have been run.
+// have been run. "--bench" runs the benchmark mode instead.
 #include "lib/runner.hpp"
+#include "pool/bench.hpp"
 #include "pool/job_queue.hpp"
 #include "pool/rcu_config.hpp"
 #include "scenarios/scenarios.hpp"
 
 #include <cstdio>
+#include <cstring>
 #include <thread>
 #include <vector>
 
@@ -62,6 +64,9 @@ int thread_pool(Workload &w)
 
 int main(int argc, char **argv)
 {
+	// Not a test: the benchmark of make bench (pool/bench.hpp).
+	if (argc > 1 && !strcmp(argv[1], "--bench"))
+		return pool::bench_main(argc, argv);
 	const std::vector<Scenario> scenarios = {
 	    {"thread-pool",
 	     "liburcu thread pool: wfcqueue jobs, urcu-memb readers, membarrier updates, pool "

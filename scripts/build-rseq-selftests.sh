@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# The peer suite: upstream's tools/testing/selftests/rseq from the pinned
+# base tree, built static for ARCH into OUT (one directory of programs),
+# the way its Makefile builds them (same sources and -D options), but with
+# rseq.c linked in instead of librseq.so, so that they run in the bare
+# initramfs. Usage: build-rseq-selftests.sh OUT
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+ARCH=${ARCH:-x86_64}
+check_arch "$ARCH"
+source "$TOP/scripts/arch/$ARCH.sh"
+dest=${1:?usage: build-rseq-selftests.sh OUT}
+"$TOP/scripts/fetch-base.sh" >&2
+top=$(base_src)
+src="$top/tools/testing/selftests/rseq"
+[ -f "$src/param_test.c" ] || die "no rseq selftests in ${top#"$TOP"/}: the base tree is incomplete, run 'make distclean base'"
+
+# program source -D options
+progs=(
+	"basic_test basic_test.c"
+	"basic_percpu_ops_test basic_percpu_ops_test.c"
+	"basic_percpu_ops_mm_cid_test basic_percpu_ops_test.c -DBUILDOPT_RSEQ_PERCPU_MM_CID"
+	"syscall_errors_test syscall_errors_test.c"
+	"param_test param_test.c"
+	"param_test_compare_twice param_test.c -DRSEQ_COMPARE_TWICE"
+	"param_test_mm_cid param_test.c -DBUILDOPT_RSEQ_PERCPU_MM_CID"
+	"param_test_mm_cid_compare_twice param_test.c -DBUILDOPT_RSEQ_PERCPU_MM_CID -DRSEQ_COMPARE_TWICE"
+)
+mkdir -p "$(dirname "$dest")"
+tmp=$(mktemp -d "$(dirname "$dest")/.rseq.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+for p in "${progs[@]}"; do
+	read -r name file defs <<<"$p"
+	# shellcheck disable=SC2086
+	"${CROSS_COMPILE_DEFAULT}gcc" -O2 -Wall -g -static $defs -I"$src" -I"$src/.." \
+		-I"$top/tools/include" -I"$top/tools/arch/$KARCH/include" \
+		"$src/$file" "$src/rseq.c" -lpthread -ldl -o "$tmp/$name" 2>"$tmp/$name.log" ||
+		die "upstream rseq selftest $name does not build for $ARCH: $(grep -m1 error "$tmp/$name.log")"
+	rm -f "$tmp/$name.log"
+done
+rm -rf "$dest"
+mv "$tmp" "$dest"
+trap - EXIT
