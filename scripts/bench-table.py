@@ -53,6 +53,7 @@ def metrics(t):
         "modesw_per_s": t["mode_switch"] / secs,
         "sched_per_s": schedin / secs,
         "get_failed_per_k": 1000 * t.get("cid_get_failed", 0) / schedin,
+        "ops_per_modesw": (t["cid_get"] + t["cid_drop"]) / max(t["mode_switch"], 1),
     }
 
 
@@ -116,8 +117,8 @@ def main():
     arches = sorted(os.listdir(os.path.join(root, "runs"))) if os.path.isdir(
         os.path.join(root, "runs")) else []
     summary, ok = {}, bool(arches)
-    hdr = f"{'arch':8} {'kernel':12} {'runs':>4}  {'ops/1k schedin':>22}  {'fast-path %':>20}  " \
-          f"{'mode switches/s':>18}  {'schedin/s':>20}"
+    hdr = f"{'arch':8} {'kernel':12} {'runs':>4}  {'ops/1k schedin':>19}  {'ops/mode switch':>17}  " \
+          f"{'fast-path %':>20}  {'mode switches/s':>18}  {'schedin/s':>20}"
     print(hdr)
     for arch in arches:
         per_kernel = {v: runs_of(root, arch, v) for v, _ in KERNELS}
@@ -130,8 +131,8 @@ def main():
                 continue
             s = {k: stat([r["metrics"][k] for r in runs]) for k in runs[0]["metrics"]}
             summary[arch][variant] = {"runs": len(runs), **s}
-            print(f"{arch:8} {label:12} {len(runs):>4}  {cell(s['ops_per_k'], 1):>22}  "
-                  f"{cell(s['fast_pct'], 2):>20}  {cell(s['modesw_per_s'], 1):>18}  "
+            print(f"{arch:8} {label:12} {len(runs):>4}  {cell(s['ops_per_k'], 1):>19}  "
+                  f"{cell(s['ops_per_modesw'], 1):>17}  {cell(s['fast_pct'], 2):>20}  {cell(s['modesw_per_s'], 1):>18}  "
                   f"{cell(s['sched_per_s'], 0):>20}")
         p3, p4 = per_kernel["bench-p3"], per_kernel["bench-p4"]
         if p3 and p4:
@@ -140,19 +141,25 @@ def main():
             ops_ratios = [y["metrics"]["ops_per_k"] / x["metrics"]["ops_per_k"] for x, y in pairs]
             fast_diffs = [y["metrics"]["fast_pct"] - x["metrics"]["fast_pct"] for x, y in pairs]
             r = b["ops_per_k"]["median"] / a["ops_per_k"]["median"]
+            rm = b["ops_per_modesw"]["median"] / a["ops_per_modesw"]["median"]
+            slow = (100 - b["fast_pct"]["median"]) / (100 - a["fast_pct"]["median"])
             d = b["fast_pct"]["median"] - a["fast_pct"]["median"]
             summary[arch]["p4_vs_p3"] = {
                 "ops_ratio": r, "ops_ratio_pairs": stat(ops_ratios),
+                "ops_per_modesw_ratio": rm, "slow_path_share_ratio": slow,
                 "fast_pct_points": d, "fast_pct_points_pairs": stat(fast_diffs)}
             print(f"{arch:8} p4/p3: bitmap operations x{r:.2f} ({100 * (r - 1):+.0f}%; paired runs "
                   f"x{min(ops_ratios):.2f} to x{max(ops_ratios):.2f}), fast path {d:+.2f} points "
                   f"(paired {min(fast_diffs):+.2f} to {max(fast_diffs):+.2f}); "
                   f"the seed claims about -30% and a low single-digit gain")
+            print(f"{arch:8} p4/p3: bitmap operations per mode switch x{rm:.2f} ({100 * (rm - 1):+.0f}%), "
+                  f"slow-path share x{slow:.2f} ({100 * (slow - 1):+.0f}%)")
         png = plot(root, arch, per_kernel)
         if png:
             print(f"{arch:8} plot: {os.path.relpath(png)}")
     print("median [min-max] over the runs; ops: cid_get + cid_drop; schedin: schedule ins "
-          "of tasks with a CID")
+          "of tasks with a CID;\nops/mode switch: per ownership mode change (the workload "
+          "makes the same number in both kernels)")
     with open(os.path.join(root, "summary.json.tmp"), "w") as f:
         json.dump(summary, f, indent=1)
     os.replace(os.path.join(root, "summary.json.tmp"), os.path.join(root, "summary.json"))

@@ -12,7 +12,8 @@
 #
 # BENCH_ARCHES (x86_64), BENCH_RUNS (5), BENCH_SECONDS (20), BENCH_RATE
 # (crossings per second, 10), BENCH_DEBUG (0: without debug.config, as a
-# production kernel), SMP (4). Results in build/bench/<id>/.
+# production kernel), BENCH_ARGS (more --name=value options of the bench
+# mode), SMP (4). Results in build/bench/<id>/.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -43,6 +44,10 @@ for a in $arches; do
 done
 
 run="mmcid:mm_cid_pool,--bench,--rate=$rate,--duration=$seconds"
+# BENCH_ARGS: more options of the bench mode, e.g. "--high=9 --sleep-us=20".
+for arg in ${BENCH_ARGS:-}; do
+	case "$arg" in --*=*) run+=",$arg" ;; *) die "BENCH_ARGS takes --name=value options of 'mm_cid_pool --bench', not '$arg'" ;; esac
+done
 for a in $arches; do
 	for i in $(seq "$runs"); do
 		for v in $kernels; do

@@ -42,7 +42,9 @@ export KBUILD_BUILD_USER=mmcid KBUILD_BUILD_HOST=qemu
 # the command line, not CONFIG_LOCALVERSION: the configuration (and so
 # autoconf.h, which every object depends on) stays the same across
 # variants, and ccache shares their objects.
-kmake=(make -C "$tree" O="$out" ARCH="$KARCH" CROSS_COMPILE="$CROSS_COMPILE"
+# Without the caller's MAKEFLAGS: a "make -s" above must not silence the
+# kernel build's log, which the progress lines count.
+kmake=(env -u MAKEFLAGS -u MFLAGS make -C "$tree" O="$out" ARCH="$KARCH" CROSS_COMPILE="$CROSS_COMPILE"
 	CC="ccache ${CROSS_COMPILE}gcc" HOSTCC="ccache gcc"
 	LOCALVERSION="-mmcid-$(variant_name "$VARIANT")" -j"$(nproc)")
 
