@@ -16,11 +16,13 @@ top=$(base_src)
 src="$top/tools/testing/selftests/rseq"
 [ -f "$src/param_test.c" ] || die "no rseq selftests in ${top#"$TOP"/}: the base tree is incomplete, run 'make distclean base'"
 
-# program source -D options
+# program source -D options. Not built: basic_percpu_ops_test and its
+# mm_cid variant hard-code 200 threads and 100000 list operations each,
+# 36 s on the 2-core host and beyond any timeout under TCG; param_test
+# -T s and -T l run the same per-CPU spinlock and list code with
+# parameters.
 progs=(
 	"basic_test basic_test.c"
-	"basic_percpu_ops_test basic_percpu_ops_test.c"
-	"basic_percpu_ops_mm_cid_test basic_percpu_ops_test.c -DBUILDOPT_RSEQ_PERCPU_MM_CID"
 	"syscall_errors_test syscall_errors_test.c"
 	"param_test param_test.c"
 	"param_test_compare_twice param_test.c -DRSEQ_COMPARE_TWICE"
