@@ -15,6 +15,7 @@ extra_patches >/dev/null
 source "$TOP/scripts/arch/$ARCH.sh"
 
 # KTREE/KOUT: another tree and build directory (bisection, KDIR=).
+# KTARGETS: kbuild targets instead of the whole kernel (bisection).
 tree=${KTREE:-$(variant_tree "$VARIANT")}
 out=${KOUT:-$(kbuild_dir "$ARCH" "$VARIANT")}
 [ -f "$tree/Makefile" ] || die "no $VARIANT tree in ${tree#"$TOP"/}: run 'make apply VARIANT=$VARIANT' first"
@@ -128,7 +129,8 @@ fi
 build() {
 	local log="$out/build.log" pid t0 n
 	t0=$(date +%s)
-	"${kmake[@]}" >"$log" 2>&1 &
+	# shellcheck disable=SC2086
+	"${kmake[@]}" ${KTARGETS:-} >"$log" 2>&1 &
 	pid=$!
 	while kill -0 "$pid" 2>/dev/null; do
 		for _ in $(seq 20); do
@@ -149,5 +151,9 @@ build() {
 [ "${VERBOSE:-0}" = 1 ] && log "full build log: ${out#"$TOP"/}/build.log"
 step "build $ARCH $VARIANT kernel" build ||
 	die "building the $ARCH $VARIANT kernel failed: see ${out#"$TOP"/}/build.log"
+if [ -n "${KTARGETS:-}" ]; then
+	log "built $KTARGETS only (KTARGETS): no kernel image"
+	exit 0
+fi
 [ -f "$out/$KIMAGE" ] || die "the build did not produce $KIMAGE: see ${out#"$TOP"/}/build.log"
 log "kernel: ${out#"$TOP"/}/$KIMAGE ($(cat "$out/include/config/kernel.release" 2>/dev/null))"

@@ -67,13 +67,14 @@ run_check selftests-host "$BUILD/selftests/host/mm_cid_transitions" --duration=2
 run_check selftests-host-pool "$BUILD/selftests/host/mm_cid_pool" --duration=2
 run_check selftests-catch-planted-duplicate "$TOP/tests/selftests-planted.sh" \
 	"$BUILD/selftests/host/mm_cid_transitions"
-run_check kernel-x86_64-base env ARCH=x86_64 VARIANT=base "$TOP/scripts/build-kernel.sh"
+# One cold kernel build: the fixture's struct layout differs from the
+# fixed one and reaches nearly every object, so the steps before the
+# layout change compile only the mm_cid users (BISECT_QUICK); the pre-fix
+# kernel is built and booted by make prove and make vmtest VARIANT=base.
 # The bisection's last step is the fixed kernel's source: built after it,
 # the fixed tree finds every object in ccache.
-run_check bisect-check "$TOP/scripts/bisect-check.sh"
+run_check bisect-check env BISECT_QUICK=1 "$TOP/scripts/bisect-check.sh"
 run_check kernel-x86_64-fixed env ARCH=x86_64 VARIANT=fixed "$TOP/scripts/build-kernel.sh"
-run_check boot-x86_64-base boot_expect 0 ARCH=x86_64 VARIANT=base RUN=show
-run_check boot-x86_64-fixed boot_expect 0 ARCH=x86_64 VARIANT=fixed RUN=show
 run_check vmtest-x86_64-fixed boot_expect 0 ARCH=x86_64 VARIANT=fixed RUN=all
 run_check verdict-demos "$TOP/tests/verdict-demos.sh"
 # Benchmarks are not tests: only a short run that the counters move.
