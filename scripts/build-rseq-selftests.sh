@@ -10,7 +10,7 @@ source "$(dirname "$0")/lib.sh"
 ARCH=${ARCH:-x86_64}
 check_arch "$ARCH"
 source "$TOP/scripts/arch/$ARCH.sh"
-dest=${1:?usage: build-rseq-selftests.sh OUT}
+dest=$(realpath -m "${1:?usage: build-rseq-selftests.sh OUT}")
 "$TOP/scripts/fetch-base.sh" >&2
 top=$(base_src)
 src="$top/tools/testing/selftests/rseq"
@@ -32,15 +32,22 @@ progs=(
 mkdir -p "$(dirname "$dest")"
 tmp=$(mktemp -d "$(dirname "$dest")/.rseq.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
+# The base tree's own UAPI headers, as the kselftest build uses them
+# (KHDR_INCLUDES): the cross toolchains' linux-libc-dev is older (6.1)
+# and lacks AT_RSEQ_ALIGN and friends.
+make -s -C "$top" O="$tmp/hdr-build" ARCH="$KARCH" INSTALL_HDR_PATH="$tmp/hdr" \
+	headers_install >"$tmp/headers.log" 2>&1 ||
+	die "headers_install of the base tree failed for $ARCH: $(tail -1 "$tmp/headers.log")"
 for p in "${progs[@]}"; do
 	read -r name file defs <<<"$p"
 	# shellcheck disable=SC2086
-	"${CROSS_COMPILE_DEFAULT}gcc" -O2 -Wall -g -static $defs -I"$src" -I"$src/.." \
+	"${CROSS_COMPILE_DEFAULT}gcc" -O2 -Wall -g -static $defs -isystem "$tmp/hdr/include" \
+		-I"$src" -I"$src/.." \
 		-I"$top/tools/include" -I"$top/tools/arch/$KARCH/include" \
 		"$src/$file" "$src/rseq.c" -lpthread -ldl -o "$tmp/$name" 2>"$tmp/$name.log" ||
 		die "upstream rseq selftest $name does not build for $ARCH: $(grep -m1 error "$tmp/$name.log")"
 	rm -f "$tmp/$name.log"
 done
-rm -rf "$dest"
+rm -rf "$tmp/hdr" "$tmp/hdr-build" "$tmp/headers.log" "$dest"
 mv "$tmp" "$dest"
 trap - EXIT
