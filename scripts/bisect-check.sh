@@ -40,7 +40,7 @@ for k in $(seq "$n" -1 0); do
 	subject=$(git -C "$src" log -1 --format=%s "$rev")
 	git -C "$tree" checkout -q -f --detach "$rev"
 	t0=$(date +%s)
-	targets= what=builds
+	targets='' what=builds
 	if [ "${BISECT_QUICK:-0}" = 1 ] &&
 		! git -C "$src" diff --quiet "$rev" variant/fixed -- include/linux/rseq_types.h; then
 		targets=$quick_targets what="compiles the mm_cid users"

@@ -79,11 +79,11 @@ cp -r "$TOP/patches" "$scratch/patches"
 p2=$(sed -n 2p "$scratch/patches/series")
 sed -i '0,/^-	unsigned int		transit;/s//-	unsigned int		transit_stale;/' "$scratch/patches/$p2"
 tree="$TOP/build/trees/fixed"
-before=$(git -C "$tree" rev-parse HEAD^{tree} 2>/dev/null || echo none)
+before=$(git -C "$tree" rev-parse "HEAD^{tree}" 2>/dev/null || echo none)
 expect_error "patch that no longer applies" "does not apply" \
 	env PATCHES="$scratch/patches" VARIANT=fixed "$TOP/scripts/apply.sh"
 n=$((n + 1))
-after=$(git -C "$tree" rev-parse HEAD^{tree} 2>/dev/null || echo none)
+after=$(git -C "$tree" rev-parse "HEAD^{tree}" 2>/dev/null || echo none)
 if [ "$before" = "$after" ] && [ -z "$(git -C "$tree" status --porcelain 2>/dev/null)" ]; then
 	echo "ok $n - patch that no longer applies: fixed tree unchanged"
 else
