@@ -28,6 +28,11 @@ case "$rate" in '' | *[!0-9.]*) die "BENCH_RATE must be a number of crossings pe
 case "$debug" in 0 | 1) ;; *) die "BENCH_DEBUG must be 0 or 1" ;; esac
 [ "$runs" -ge 1 ] || die "BENCH_RUNS must be at least 1"
 kernels="bench-p3 bench-p4"
+run="mmcid:mm_cid_pool,--bench,--rate=$rate,--duration=$seconds"
+# BENCH_ARGS: more options of the bench mode, e.g. "--high=9 --sleep-us=20".
+for arg in ${BENCH_ARGS:-}; do
+	case "$arg" in --*=*) run+=",$arg" ;; *) die "BENCH_ARGS takes --name=value options of 'mm_cid_pool --bench', not '$arg'" ;; esac
+done
 
 id=$(date +%Y%m%d-%H%M%S)
 out="$BUILD/bench/$id"
@@ -43,11 +48,6 @@ for a in $arches; do
 	ARCH=$a "$TOP/scripts/mkinitramfs.sh"
 done
 
-run="mmcid:mm_cid_pool,--bench,--rate=$rate,--duration=$seconds"
-# BENCH_ARGS: more options of the bench mode, e.g. "--high=9 --sleep-us=20".
-for arg in ${BENCH_ARGS:-}; do
-	case "$arg" in --*=*) run+=",$arg" ;; *) die "BENCH_ARGS takes --name=value options of 'mm_cid_pool --bench', not '$arg'" ;; esac
-done
 for a in $arches; do
 	for i in $(seq "$runs"); do
 		for v in $kernels; do

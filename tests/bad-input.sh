@@ -6,7 +6,7 @@
 set -euo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 # make exports these; each case below sets what it means.
-unset BASE_VERSION BASE_LOCK PATCHES CROSS_COMPILE KDIR EXTRA_PATCHES SANITIZER AM_FLAGS KNOBS
+unset BASE_VERSION BASE_LOCK PATCHES CROSS_COMPILE KDIR EXTRA_PATCHES SANITIZER AM_FLAGS KNOBS BENCH_RUNS BENCH_ARGS BENCH_SECONDS BENCH_RATE BENCH_DEBUG BENCH_ARCHES
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 n=0 failed=0
@@ -93,6 +93,12 @@ fi
 
 expect_error "missing cross compiler" "cross compiler" \
 	env ARCH=arm64 VARIANT=fixed CROSS_COMPILE=nonexistent-linux-gnu- "$TOP/scripts/build-kernel.sh"
+
+# make bench's own variables: refused before anything is built.
+expect_error "BENCH_RUNS not a number" "must be whole numbers" \
+	env BENCH_RUNS=many "$TOP/scripts/bench.sh"
+expect_error "BENCH_ARGS not an option" "BENCH_ARGS takes --name=value" \
+	env BENCH_ARGS=fast "$TOP/scripts/bench.sh"
 
 # Your own tree and patches (KDIR=, EXTRA_PATCHES=, SANITIZER=).
 expect_error "EXTRA_PATCHES not a directory" "is not a directory" \
