@@ -21,8 +21,9 @@ namespace
 		prog, scenarios);
 	exit(rc);
 }
+} // namespace
 
-bool take(const char *arg, const char *name, const char **value)
+bool take_option(const char *arg, const char *name, const char **value)
 {
 	size_t n = strlen(name);
 	if (strncmp(arg, name, n) || arg[n] != '=')
@@ -30,7 +31,6 @@ bool take(const char *arg, const char *name, const char **value)
 	*value = arg + n + 1;
 	return true;
 }
-} // namespace
 
 Options parse_options(int argc, char **argv, const char *scenarios)
 {
@@ -40,23 +40,23 @@ Options parse_options(int argc, char **argv, const char *scenarios)
 		char *end = nullptr;
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
 			usage(argv[0], scenarios, 0);
-		else if (take(argv[i], "--duration", &v))
+		else if (take_option(argv[i], "--duration", &v))
 			o.duration_s = strtod(v, &end);
-		else if (take(argv[i], "--cycles", &v))
+		else if (take_option(argv[i], "--cycles", &v))
 			o.cycles = strtoul(v, &end, 10);
-		else if (take(argv[i], "--threads", &v))
+		else if (take_option(argv[i], "--threads", &v))
 			o.threads = strtoul(v, &end, 10);
-		else if (take(argv[i], "--seed", &v))
+		else if (take_option(argv[i], "--seed", &v))
 			o.seed = strtoull(v, &end, 10);
-		else if (take(argv[i], "--stall", &v))
+		else if (take_option(argv[i], "--stall", &v))
 			o.stall_s = strtod(v, &end);
-		else if (take(argv[i], "--spin", &v))
+		else if (take_option(argv[i], "--spin", &v))
 			o.spin = strtoul(v, &end, 10);
 		else if (!strcmp(argv[i], "--allow-lockup"))
 			o.allow_lockup = true;
-		else if (take(argv[i], "--plant", &v))
+		else if (take_option(argv[i], "--plant", &v))
 			o.plant = v;
-		else if (take(argv[i], "--only", &v))
+		else if (take_option(argv[i], "--only", &v))
 			o.only = v;
 		else
 			usage(argv[0], scenarios, 2);

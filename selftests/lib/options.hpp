@@ -22,6 +22,9 @@ struct Options {
 	std::string plant;
 };
 
+// "--name=value": true and @value set when @arg is option @name.
+bool take_option(const char *arg, const char *name, const char **value);
+
 // Parses --duration= --cycles= --threads= --seed= --stall= --spin= --only=
 // --allow-lockup;
 // prints usage and exits on --help or a bad option.

@@ -2,6 +2,7 @@
 #include "bench.hpp"
 
 #include "job_queue.hpp"
+#include "lib/options.hpp"
 #include "lib/topology.hpp"
 #include "mm_cid_stats.hpp"
 #include "rcu_config.hpp"
@@ -41,15 +42,6 @@ struct BenchOptions {
 	exit(rc);
 }
 
-bool take(const char *arg, const char *name, const char **value)
-{
-	size_t n = strlen(name);
-	if (strncmp(arg, name, n) || arg[n] != '=')
-		return false;
-	*value = arg + n + 1;
-	return true;
-}
-
 BenchOptions parse(int argc, char **argv)
 {
 	BenchOptions o;
@@ -60,17 +52,17 @@ BenchOptions parse(int argc, char **argv)
 			continue;
 		if (!strcmp(argv[i], "--help"))
 			usage(argv[0], 0);
-		else if (take(argv[i], "--rate", &v))
+		else if (take_option(argv[i], "--rate", &v))
 			o.rate = strtod(v, &end);
-		else if (take(argv[i], "--duration", &v))
+		else if (take_option(argv[i], "--duration", &v))
 			o.duration_s = strtod(v, &end);
-		else if (take(argv[i], "--sample-ms", &v))
+		else if (take_option(argv[i], "--sample-ms", &v))
 			o.sample_ms = strtoul(v, &end, 10);
-		else if (take(argv[i], "--sleep-us", &v))
+		else if (take_option(argv[i], "--sleep-us", &v))
 			o.sleep_us = strtoul(v, &end, 10);
-		else if (take(argv[i], "--high", &v))
+		else if (take_option(argv[i], "--high", &v))
 			o.high = strtoul(v, &end, 10);
-		else if (take(argv[i], "--low", &v))
+		else if (take_option(argv[i], "--low", &v))
 			o.low = strtoul(v, &end, 10);
 		else
 			usage(argv[0], 2);
