@@ -67,6 +67,8 @@ run_check selftests-host "$BUILD/selftests/host/mm_cid_transitions" --duration=2
 run_check selftests-host-pool "$BUILD/selftests/host/mm_cid_pool" --duration=2
 run_check selftests-catch-planted-duplicate "$TOP/tests/selftests-planted.sh" \
 	"$BUILD/selftests/host/mm_cid_transitions"
+run_check rseq-abort-catches-planted-loss "$TOP/tests/rseq-abort-planted.sh" \
+	"$BUILD/selftests/host/rseq_abort"
 # One cold kernel build: the fixture's struct layout differs from the
 # fixed one and reaches nearly every object, so the steps before the
 # layout change compile only the mm_cid users (BISECT_QUICK); the pre-fix

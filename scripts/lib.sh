@@ -52,9 +52,9 @@ BASE_TAG=pristine
 
 # The kernels the harness builds, as stacks of series directories:
 #   base            7.2 + fixture (the state the series was written against)
-#   fixed           7.2 + fixture + series + the execve() fix
+#   fixed           7.2 + fixture + series + the execve() and powerpc fixes
 #   mainline        pristine 7.2
-#   mainline-fixed  pristine 7.2 + the execve() fix
+#   mainline-fixed  pristine 7.2 + the execve() and powerpc fixes
 VARIANTS_ALL="base fixed mainline mainline-fixed"
 # For make bench only: fixture + patches 1-3 or 1-4 + the execve() fix,
 # each with the debug counters of patches/debug/bench.
@@ -63,9 +63,9 @@ VARIANTS_BENCH="bench-p3 bench-p4"
 variant_series_dirs() {
 	case "$1" in
 	base) echo "$PATCHES/base" ;;
-	fixed) echo "$PATCHES/base $PATCHES $PATCHES/execve" ;;
+	fixed) echo "$PATCHES/base $PATCHES $PATCHES/execve $PATCHES/ppc-rseq" ;;
 	mainline) ;;
-	mainline-fixed) echo "$PATCHES/execve" ;;
+	mainline-fixed) echo "$PATCHES/execve $PATCHES/ppc-rseq" ;;
 	esac
 }
 

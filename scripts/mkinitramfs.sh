@@ -59,7 +59,7 @@ mkdir -p "$stage"/{bin,dev,proc,sys,tmp,tests}
 cp "$busybox" "$stage/bin/busybox"
 cp "$TOP/scripts/guest/init" "$stage/init"
 chmod 755 "$stage/init"
-for prog in mm_cid_show mm_cid_transitions mm_cid_exec mm_cid_pool; do
+for prog in mm_cid_show mm_cid_transitions mm_cid_exec mm_cid_pool rseq_abort; do
 	cp "$tests/$prog" "$stage/tests/"
 done
 cp "$TOP/scripts/guest/run-tests" "$stage/tests/run-tests"
@@ -70,7 +70,7 @@ cp "$TOP/selftests/settings" "$stage/tests/settings"
 # The guest is disposable: it may run the reproducers which hard-lock
 # affected kernels.
 printf '%s\n' "mmcid:mm_cid_transitions" "mmcid:mm_cid_exec --allow-lockup" "mmcid:mm_cid_pool" \
-	"rseq:rseq-upstream" >"$stage/tests/kselftest-list.txt"
+	"mmcid:rseq_abort" "rseq:rseq-upstream" >"$stage/tests/kselftest-list.txt"
 
 (cd "$stage" && find . | LC_ALL=C sort | cpio -o -H newc --owner=0:0 --quiet) >"$out/initramfs.cpio.tmp"
 mv "$out/initramfs.cpio.tmp" "$out/initramfs.cpio"

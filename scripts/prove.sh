@@ -5,7 +5,7 @@
 #   livelock          base (fixture) with the fixup delay knob: the patch 1
 #                     live lock, expected LOCKUP
 #   livelock-noknob   the same kernel, knob off: the honest rate
-#   fixed             the series (+ execve fix) with the knob and the
+#   fixed             the series (+ execve and powerpc fixes) with the knob and the
 #                     inactive-task check on: expected PASS
 #   execve-mainline   pristine 7.2, failing execve(): expected LOCKUP
 #   execve-mainline-fixed, execve-fixed: the same test, expected PASS

@@ -12,3 +12,18 @@
 #else
 #error "the mm_cid selftests support x86_64, arm64 and ppc64le"
 #endif
+
+namespace mmcid::arch
+{
+// Counts into *@v unless the thread's mm_cid stopped being @cid.
+inline int cid_add(RseqAbi *rs, uint32_t cid, intptr_t *v, intptr_t count, unsigned long spin)
+{
+	return id_add(rs, &rs->mm_cid, cid, v, count, spin);
+}
+
+// Counts into *@v unless the thread left CPU @cpu.
+inline int cpu_add(RseqAbi *rs, uint32_t cpu, intptr_t *v, intptr_t count, unsigned long spin)
+{
+	return id_add(rs, &rs->cpu_id, cpu, v, count, spin);
+}
+} // namespace mmcid::arch

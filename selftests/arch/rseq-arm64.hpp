@@ -12,7 +12,8 @@ namespace mmcid::arch
 inline constexpr uint32_t rseq_sig = 0xd428bc00;
 
 // See rseq-x86_64.hpp: the same critical section.
-inline int cid_add(RseqAbi *rs, uint32_t cid, intptr_t *v, intptr_t count, unsigned long spin)
+inline int id_add(RseqAbi *rs, const uint32_t *current_id, uint32_t id, intptr_t *v, intptr_t count,
+		  unsigned long spin)
 {
 	__asm__ __volatile__ goto(
 	    "	.pushsection	__rseq_cs, \"aw\"\n"
@@ -25,8 +26,8 @@ inline int cid_add(RseqAbi *rs, uint32_t cid, intptr_t *v, intptr_t count, unsig
 	    "	add	x15, x15, :lo12:3b\n"
 	    "	str	x15, %[rseq_cs]\n"
 	    "1:\n"
-	    "	ldr	w15, %[current_cid]\n"
-	    "	sub	w15, w15, %w[cid]\n"
+	    "	ldr	w15, %[current_id]\n"
+	    "	sub	w15, w15, %w[id]\n"
 	    "	cbnz	w15, 4f\n"
 	    "	ldr	x15, %[v]\n"
 	    "	mov	x14, %[spin]\n"
@@ -42,7 +43,7 @@ inline int cid_add(RseqAbi *rs, uint32_t cid, intptr_t *v, intptr_t count, unsig
 	    "	b	%l[abort]\n"
 	    "222:\n"
 	    :
-	    : [cid] "r"(cid), [current_cid] "Qo"(rs->mm_cid), [rseq_cs] "m"(rs->rseq_cs),
+	    : [id] "r"(id), [current_id] "Qo"(*current_id), [rseq_cs] "m"(rs->rseq_cs),
 	      [v] "Qo"(*v), [count] "r"(count), [spin] "r"(spin)
 	    : "memory", "x14", "x15"
 	    : abort);

@@ -13,7 +13,8 @@ inline constexpr uint32_t rseq_sig = 0x0fe5000b;
 
 // See rseq-x86_64.hpp: the same critical section. The descriptor address
 // is built from absolute relocations; the tests link static, not PIE.
-inline int cid_add(RseqAbi *rs, uint32_t cid, intptr_t *v, intptr_t count, unsigned long spin)
+inline int id_add(RseqAbi *rs, const uint32_t *current_id, uint32_t id, intptr_t *v, intptr_t count,
+		  unsigned long spin)
 {
 	__asm__ __volatile__ goto(
 	    ".pushsection __rseq_cs, \"aw\"\n\t"
@@ -29,8 +30,8 @@ inline int cid_add(RseqAbi *rs, uint32_t cid, intptr_t *v, intptr_t count, unsig
 	    "ori %%r17, %%r17, (3b)@l\n\t"
 	    "std%U[rseq_cs]%X[rseq_cs] %%r17, %[rseq_cs]\n\t"
 	    "1:\n\t"
-	    "lwz%U[current_cid]%X[current_cid] %%r17, %[current_cid]\n\t"
-	    "cmpw cr7, %[cid], %%r17\n\t"
+	    "lwz%U[current_id]%X[current_id] %%r17, %[current_id]\n\t"
+	    "cmpw cr7, %[id], %%r17\n\t"
 	    "bne- cr7, 4f\n\t"
 	    "ld%U[v]%X[v] %%r17, %[v]\n\t"
 	    "mr %%r18, %[spin]\n\t"
@@ -49,9 +50,9 @@ inline int cid_add(RseqAbi *rs, uint32_t cid, intptr_t *v, intptr_t count, unsig
 	    "b %l[abort]\n\t"
 	    ".popsection\n\t"
 	    :
-	    : [cid] "r"(cid), [current_cid] "m"(rs->mm_cid), [rseq_cs] "m"(rs->rseq_cs),
-	      [v] "m"(*v), [count] "r"(count), [spin] "r"(spin)
-	    : "memory", "cc", "r17", "r18"
+	    : [id] "r"(id), [current_id] "m"(*current_id), [rseq_cs] "m"(rs->rseq_cs), [v] "m"(*v),
+	      [count] "r"(count), [spin] "r"(spin)
+	    : "memory", "cc", "cr7", "r17", "r18"
 	    : abort);
 	return 0;
 abort:

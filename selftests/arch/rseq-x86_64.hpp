@@ -12,12 +12,13 @@ namespace mmcid::arch
 // "ud1 <sig>(%rip),%edi" so that disassemblers stay in sync.
 inline constexpr uint32_t rseq_sig = 0x53053053;
 
-// One rseq critical section: if the thread's mm_cid is still @cid, load
-// *@v, spin @spin times (to widen the window in which a second thread with
-// the same mm_cid would lose an update), add @count and store. Returns 0
-// when the store committed, -1 when the section aborted (preemption,
-// migration, signal) or the mm_cid was not @cid.
-inline int cid_add(RseqAbi *rs, uint32_t cid, intptr_t *v, intptr_t count, unsigned long spin)
+// One rseq critical section: if *@current_id (a field of @rs: mm_cid or
+// cpu_id) is still @id, load *@v, spin @spin times (to widen the window in
+// which a second thread with the same id would lose an update), add @count
+// and store. Returns 0 when the store committed, -1 when the section
+// aborted (preemption, migration, signal) or the id was not @id.
+inline int id_add(RseqAbi *rs, const uint32_t *current_id, uint32_t id, intptr_t *v, intptr_t count,
+		  unsigned long spin)
 {
 	__asm__ __volatile__ goto(
 	    ".pushsection __rseq_cs, \"aw\"\n\t"
@@ -29,7 +30,7 @@ inline int cid_add(RseqAbi *rs, uint32_t cid, intptr_t *v, intptr_t count, unsig
 	    "leaq 3b(%%rip), %%rax\n\t"
 	    "movq %%rax, %[rseq_cs]\n\t"
 	    "1:\n\t"
-	    "cmpl %[cid], %[current_cid]\n\t"
+	    "cmpl %[id], %[current_id]\n\t"
 	    "jnz 4f\n\t"
 	    "movq %[v], %%rax\n\t"
 	    "movq %[spin], %%rcx\n\t"
@@ -49,8 +50,8 @@ inline int cid_add(RseqAbi *rs, uint32_t cid, intptr_t *v, intptr_t count, unsig
 	    "jmp %l[abort]\n\t"
 	    ".popsection\n\t"
 	    :
-	    : [cid] "r"(cid), [current_cid] "m"(rs->mm_cid), [rseq_cs] "m"(rs->rseq_cs),
-	      [v] "m"(*v), [count] "r"(count), [spin] "r"(spin)
+	    : [id] "r"(id), [current_id] "m"(*current_id), [rseq_cs] "m"(rs->rseq_cs), [v] "m"(*v),
+	      [count] "r"(count), [spin] "r"(spin)
 	    : "memory", "cc", "rax", "rcx"
 	    : abort);
 	return 0;

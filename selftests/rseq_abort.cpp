@@ -1,0 +1,239 @@
+// SPDX-License-Identifier: GPL-2.0
+// An rseq critical section must abort whenever its thread was scheduled
+// out inside it, on every path back to user space. Workers count into a
+// per CPU counter in critical sections keyed by rseq cpu_id; sleepers on
+// the same CPUs wake from short timers all the time, so that interrupts
+// from user space, and further interrupts while the kernel returns from
+// one, keep preempting the workers. A count lost means a section resumed
+// after another thread ran on its CPU, or ran with a stale cpu_id.
+//
+// Usage: rseq_abort [--duration=SECONDS] [--workers=N] [--sleepers=N]
+//                   [--sleep-us=N] [--spin=N] [--only=one-cpu|all-cpus]
+//                   [--plant=unprotected]
+#include "arch/rseq-arch.hpp"
+#include "kselftest.h"
+#include "lib/options.hpp"
+#include "lib/rseq_thread.hpp"
+
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <pthread.h>
+#include <sched.h>
+#include <string>
+#include <thread>
+#include <unistd.h>
+#include <vector>
+
+using namespace mmcid;
+
+namespace
+{
+struct Config {
+	double duration_s = 10;
+	unsigned workers = 2;  // per CPU used
+	unsigned sleepers = 2; // per CPU used
+	unsigned sleep_us = 20;
+	unsigned long spin = 256;
+	std::string only;
+	bool unprotected = false;
+};
+
+struct alignas(64) Counter {
+	intptr_t value = 0;
+};
+
+struct Totals {
+	std::atomic<uint64_t> committed{0}, aborted{0}, wakeups{0};
+};
+
+[[noreturn]] void usage(const char *prog, int rc)
+{
+	fprintf(rc ? stderr : stdout,
+		"usage: %s [--duration=SECONDS] [--workers=N] [--sleepers=N] [--sleep-us=N]\n"
+		"          [--spin=N] [--only=one-cpu|all-cpus] [--plant=unprotected]\n",
+		prog);
+	exit(rc);
+}
+
+unsigned long to_number(const char *prog, const char *name, const char *v, unsigned long min)
+{
+	char *end = nullptr;
+	errno = 0;
+	unsigned long n = strtoul(v, &end, 10);
+	if (errno || end == v || *end || n < min) {
+		fprintf(stderr, "%s: --%s=%s: give a whole number of at least %lu\n", prog, name, v,
+			min);
+		exit(KSFT_FAIL);
+	}
+	return n;
+}
+
+Config parse(int argc, char **argv)
+{
+	Config c;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i], *v;
+		if (!strcmp(a, "--help"))
+			usage(argv[0], 0);
+		else if (take_option(a, "--duration", &v))
+			c.duration_s = to_number(argv[0], "duration", v, 1);
+		else if (take_option(a, "--workers", &v))
+			c.workers = to_number(argv[0], "workers", v, 2);
+		else if (take_option(a, "--sleepers", &v))
+			c.sleepers = to_number(argv[0], "sleepers", v, 0);
+		else if (take_option(a, "--sleep-us", &v))
+			c.sleep_us = to_number(argv[0], "sleep-us", v, 1);
+		else if (take_option(a, "--spin", &v))
+			c.spin = to_number(argv[0], "spin", v, 0);
+		else if (take_option(a, "--only", &v))
+			c.only = v;
+		else if (take_option(a, "--plant", &v) && !strcmp(v, "unprotected"))
+			c.unprotected = true;
+		else {
+			fprintf(stderr, "%s: unknown option '%s'\n", argv[0], a);
+			usage(argv[0], KSFT_FAIL);
+		}
+	}
+	return c;
+}
+
+void pin(int cpu)
+{
+	if (cpu < 0)
+		return;
+	cpu_set_t set;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (pthread_setaffinity_np(pthread_self(), sizeof(set), &set))
+		ksft_exit_fail_msg("cannot pin a thread to CPU %d\n", cpu);
+}
+
+// The planted mistake: the same count without rseq, which must lose
+// updates on a real kernel and so shows that the check can fail.
+int unprotected_add(RseqAbi *rs, uint32_t cpu, intptr_t *v, unsigned long spin)
+{
+	if (__atomic_load_n(&rs->cpu_id, __ATOMIC_RELAXED) != cpu)
+		return -1;
+	intptr_t x = __atomic_load_n(v, __ATOMIC_RELAXED);
+	for (unsigned long i = 0; i < spin; i++)
+		__asm__ __volatile__("" ::: "memory");
+	__atomic_store_n(v, x + 1, __ATOMIC_RELAXED);
+	return 0;
+}
+
+void worker(const Config &c, int cpu, std::vector<Counter> &counters, Totals &t,
+	    const std::atomic<bool> &stop)
+{
+	pin(cpu);
+	ThreadRseq reg;
+	if (!reg.registered())
+		ksft_exit_fail_msg("rseq registration: %s\n", strerror(reg.error()));
+	RseqAbi *rs = &ThreadRseq::area();
+	uint64_t committed = 0, aborted = 0;
+	while (!stop.load(std::memory_order_relaxed)) {
+		uint32_t now = reg.cpu_id();
+		intptr_t *v = &counters[now].value;
+		int rc = c.unprotected ? unprotected_add(rs, now, v, c.spin)
+				       : arch::cpu_add(rs, now, v, 1, c.spin);
+		if (rc == 0)
+			committed++;
+		else
+			aborted++;
+	}
+	t.committed += committed;
+	t.aborted += aborted;
+}
+
+void sleeper(const Config &c, int cpu, Totals &t, const std::atomic<bool> &stop)
+{
+	pin(cpu);
+	const timespec ts = {0, static_cast<long>(c.sleep_us) * 1000};
+	uint64_t n = 0;
+	while (!stop.load(std::memory_order_relaxed)) {
+		clock_nanosleep(CLOCK_MONOTONIC, 0, &ts, nullptr);
+		n++;
+	}
+	t.wakeups += n;
+}
+
+// @cpus: the CPUs to pin to, or {-1} for threads the scheduler moves.
+bool run(const char *name, const Config &c, const std::vector<int> &cpus, unsigned nr_cpus)
+{
+	std::vector<Counter> counters(nr_cpus);
+	Totals t;
+	std::atomic<bool> stop{false};
+	std::vector<std::thread> threads;
+	for (int cpu : cpus) {
+		for (unsigned i = 0; i < c.workers; i++)
+			threads.emplace_back(worker, std::cref(c), cpu, std::ref(counters),
+					     std::ref(t), std::cref(stop));
+		for (unsigned i = 0; i < c.sleepers; i++)
+			threads.emplace_back(sleeper, std::cref(c), cpu, std::ref(t),
+					     std::cref(stop));
+	}
+	std::this_thread::sleep_for(std::chrono::duration<double>(c.duration_s));
+	stop = true;
+	for (auto &th : threads)
+		th.join();
+
+	intptr_t counted = 0;
+	for (const Counter &k : counters)
+		counted += k.value;
+	const uint64_t committed = t.committed;
+	const long long lost = static_cast<long long>(committed) - counted;
+	ksft_print_msg("%s: %llu sections committed, %llu aborted, %llu sleeper wakeups, "
+		       "counters sum to %lld: %lld lost\n",
+		       name, (unsigned long long)committed, (unsigned long long)t.aborted.load(),
+		       (unsigned long long)t.wakeups.load(), (long long)counted, lost);
+	if (t.aborted == 0)
+		ksft_print_msg("%s: no section aborted: the workers were never preempted inside "
+			       "one, so the check proves nothing; raise --spin\n",
+			       name);
+	if (lost)
+		ksft_print_msg("%s: a critical section resumed after its thread was scheduled out "
+			       "(or ran with a stale cpu_id) without being aborted\n",
+			       name);
+	return lost == 0 && t.aborted > 0;
+}
+} // namespace
+
+int main(int argc, char **argv)
+{
+	take_over_rseq_from_libc(argv);
+	const Config c = parse(argc, argv);
+	const unsigned nr_cpus = sysconf(_SC_NPROCESSORS_CONF);
+
+	ksft_print_header();
+	const bool one = c.only.empty() || c.only == "one-cpu";
+	const bool all = c.only.empty() || c.only == "all-cpus";
+	if (!one && !all)
+		ksft_exit_fail_msg("no subtest named '%s': one-cpu or all-cpus\n", c.only.c_str());
+	ksft_set_plan(one + all);
+	ThreadRseq probe;
+	if (!probe.registered())
+		ksft_exit_skip("rseq registration failed: %s\n", strerror(probe.error()));
+
+	ksft_print_msg("rseq_abort: %u CPUs, %u workers and %u sleepers (%u us) per CPU, "
+		       "spin %lu, %g s per subtest%s\n",
+		       nr_cpus, c.workers, c.sleepers, c.sleep_us, c.spin, c.duration_s,
+		       c.unprotected ? ", planted: unprotected counting" : "");
+	if (one) {
+		// All on the last CPU: only preemption can interleave the workers.
+		bool ok = run("one-cpu", c, {static_cast<int>(nr_cpus) - 1}, nr_cpus);
+		ksft_test_result(ok, "one-cpu\n");
+	}
+	if (all) {
+		// Unpinned: migrations too, so a stale cpu_id shows as well.
+		Config spread = c;
+		spread.workers = c.workers * nr_cpus;
+		spread.sleepers = c.sleepers * nr_cpus;
+		bool ok = run("all-cpus", spread, {-1}, nr_cpus);
+		ksft_test_result(ok, "all-cpus\n");
+	}
+	ksft_finished();
+}
