@@ -20,7 +20,7 @@ extra_patches >/dev/null
 if [ -n "${KDIR:-}" ]; then
 	check_kdir
 	[ "$VARIANT" != base ] ||
-		die "VARIANT=base is the fixture for the pinned base only: with KDIR use VARIANT=mainline-fixed (the execve() fix) or fixed (the v2 series too)"
+		die "VARIANT=base is the fixture for the pinned base only: with KDIR use VARIANT=mainline-fixed (the execve() and powerpc fixes) or fixed (the v2 series too)"
 	[ -z "$(git -C "$KDIR" status --porcelain --untracked-files=no)" ] ||
 		die "KDIR=$KDIR has uncommitted changes: commit or stash them first (git am needs a clean tree)"
 	kpatches=()

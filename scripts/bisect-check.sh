@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # make bisect-check: the x86_64 kernel must build after the fixture and
-# after each patch on top of it (the series, then the execve() fix).
+# after each patch on top of it (the series, then the execve() and powerpc
+# fixes; the powerpc one changes nothing for x86_64, the ppc64le kernel
+# builds it).
 #
 # The steps are built in the base variant's own tree and build directory:
 # the base variant is the fixture, so the first step is already built and

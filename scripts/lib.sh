@@ -56,7 +56,7 @@ BASE_TAG=pristine
 #   mainline        pristine 7.2
 #   mainline-fixed  pristine 7.2 + the execve() and powerpc fixes
 VARIANTS_ALL="base fixed mainline mainline-fixed"
-# For make bench only: fixture + patches 1-3 or 1-4 + the execve() fix,
+# For make bench only (x86_64): fixture + patches 1-3 or 1-4 + the execve() fix,
 # each with the debug counters of patches/debug/bench.
 VARIANTS_BENCH="bench-p3 bench-p4"
 

@@ -125,11 +125,12 @@ git -C "$kdir" checkout -q -- kernel/sched/core.c
 expect_error "KDIR with the fixture" "fixture for the pinned base only" \
 	env KDIR="$kdir" VARIANT=base "$TOP/scripts/apply.sh"
 n=$((n + 1))
+fixes=$(bash -c 'source "$1/scripts/lib.sh" && variant_patches mainline-fixed | wc -l' _ "$TOP")
 if env KDIR="$kdir" VARIANT=mainline-fixed "$TOP/scripts/apply.sh" >"$scratch/out" 2>&1 &&
-	[ "$(git -C "$kdir" rev-list --count pristine..work)" = 1 ]; then
-	echo "ok $n - KDIR: the execve() fix applied with git am ($(git -C "$kdir" log -1 --format=%s | cut -c1-60))"
+	[ "$(git -C "$kdir" rev-list --count pristine..work)" = "$fixes" ]; then
+	echo "ok $n - KDIR: the $fixes fixes of mainline-fixed applied with git am ($(git -C "$kdir" log -1 --format=%s | cut -c1-60))"
 else
-	echo "not ok $n - KDIR: git am of the execve() fix failed"
+	echo "not ok $n - KDIR: git am of the $fixes fixes of mainline-fixed failed"
 	sed 's/^/# /' "$scratch/out" | tail -5
 	failed=$((failed + 1))
 fi
