@@ -38,6 +38,11 @@ fi
 
 export CCACHE_DIR=${CCACHE_DIR:-$BUILD/ccache} CCACHE_BASEDIR=$BUILD CCACHE_NOHASHDIR=1
 export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}
+# Depend mode: on a miss ccache's default mode runs the preprocessor once
+# more to compute the key, which made a clean x86_64 build 50% slower than
+# plain make (827 s against 553 s); depend mode keys on kbuild's -MMD
+# file instead. CCACHE_NODEPEND=1 turns it off.
+[ -n "${CCACHE_NODEPEND:-}" ] || export CCACHE_DEPEND=1
 export KBUILD_BUILD_USER=mmcid KBUILD_BUILD_HOST=qemu
 # The variant's name goes into the release string through LOCALVERSION on
 # the command line, not CONFIG_LOCALVERSION: the configuration (and so

@@ -9,7 +9,11 @@
 # there), and per architecture a clean build with an empty compiler cache
 # of its own (configuration time shown apart), next to the floor: the
 # bare kernel compile of the same .config (plain 'make -j', no ccache, no
-# harness). About 15 minutes per architecture on 2 cores.
+# harness), and the initramfs from nothing (busybox, liburcu, both test
+# suites). The fixed variant's build directory is rebuilt from scratch
+# for this, and the table ends with the sum of the stages a clean
+# three-architecture matrix goes through. About 20 minutes per
+# architecture on 2 cores.
 #
 # The fixed variant's tree is restored afterwards. SPEED_ARCHES selects
 # the architectures. Table in build/speed/<id>.txt, logs beside it.
@@ -44,19 +48,22 @@ if [ "${SPEED_CLEAN:-0}" = 1 ]; then
 	trap - EXIT
 fi
 
+matrix=$((${fetch/-/0} + ${apply/-/0}))
 for a in $arches; do
 	log "speed: $a"
 	ARCH="$a" VARIANT=fixed "$TOP/scripts/apply.sh" >>"$slog" 2>&1
-	ARCH="$a" VARIANT=fixed "$TOP/scripts/build-kernel.sh" >>"$slog" 2>&1
 	tree=$(variant_tree fixed)
-	config=- clean=- floor=-
+	config=- clean=- floor=- ramfs0=-
 	if [ "${SPEED_CLEAN:-0}" = 1 ]; then
+		# The variant's own build directory, from nothing, with an empty
+		# ccache that the incremental steps below then use (warm by then).
 		log "speed: $a clean build, empty ccache"
 		cold=$(mktemp -d "$BUILD/.speed-ccache.XXXXXX")
-		kout="$tree/.kbuild-speed-$a"
+		trap 'rm -rf "$cold"' EXIT
+		export CCACHE_DIR=$cold
+		kout=$(kbuild_dir "$a" fixed)
 		rm -rf "$kout"
-		clean=$(secs env CCACHE_DIR="$cold" KOUT="$kout" ARCH="$a" VARIANT=fixed \
-			"$TOP/scripts/build-kernel.sh")
+		clean=$(secs env ARCH="$a" VARIANT=fixed "$TOP/scripts/build-kernel.sh")
 		config=$(sed -n "s/^==> configure $a fixed kernel: done in \([0-9]*\) s$/\1/p" "$slog" | tail -1)
 		# The floor: the same .config, compiled by kbuild alone.
 		log "speed: $a floor, plain make without ccache"
@@ -70,14 +77,38 @@ for a in $arches; do
 			secs make -C "$tree" O="$floor_out" ARCH="$KARCH" \
 				CROSS_COMPILE="$CROSS_COMPILE_DEFAULT" -j"$(nproc)"
 		)
-		rm -rf "$cold" "$kout" "$floor_out"
+		rm -rf "$floor_out"
+		# The initramfs from nothing: its inputs are moved aside and put
+		# back only if the timed build fails.
+		log "speed: $a initramfs from nothing"
+		deb_arch=$(
+			# shellcheck disable=SC1090
+			source "$TOP/scripts/arch/$a.sh"
+			echo "$DEB_ARCH"
+		)
+		aside=$(mktemp -d "$BUILD/.speed-aside.XXXXXX")
+		inputs=("busybox/$deb_arch" "urcu/$deb_arch" "selftests/$a"
+			"rseq-selftests/$BASE_VERSION/$a" "initramfs/$a")
+		for i in "${inputs[@]}"; do
+			[ ! -e "$BUILD/$i" ] || { mkdir -p "$aside/$(dirname "$i")" && mv "$BUILD/$i" "$aside/$i"; }
+		done
+		if ramfs0=$(secs env ARCH="$a" "$TOP/scripts/mkinitramfs.sh"); then
+			rm -rf "$aside"
+		else
+			for i in "${inputs[@]}"; do
+				[ ! -e "$aside/$i" ] || { rm -rf "${BUILD:?}/$i" && mv "$aside/$i" "$BUILD/$i"; }
+			done
+			die "the $a initramfs did not build from nothing: see ${slog#"$TOP"/}"
+		fi
+	else
+		ARCH="$a" VARIANT=fixed "$TOP/scripts/build-kernel.sh" >>"$slog" 2>&1
 	fi
 	# A one-line change, as a developer makes it; restored afterwards.
-	trap 'git -C "$tree" checkout -q -- kernel/sched/core.c' EXIT
+	trap 'git -C "$tree" checkout -q -- kernel/sched/core.c; rm -rf "${cold:-}"' EXIT
 	echo "/* speed: a one-line change */" >>"$tree/kernel/sched/core.c"
 	incr=$(secs env ARCH="$a" VARIANT=fixed "$TOP/scripts/build-kernel.sh")
 	git -C "$tree" checkout -q -- kernel/sched/core.c
-	trap - EXIT
+	trap '[ -z "${cold:-}" ] || rm -rf "$cold"' EXIT
 	back=$(secs env ARCH="$a" VARIANT=fixed "$TOP/scripts/build-kernel.sh")
 	initramfs=$(secs env ARCH="$a" "$TOP/scripts/mkinitramfs.sh")
 	boot=$(secs env ARCH="$a" VARIANT=fixed QUIET=1 VMTEST_NO_BUILD=1 RUN=all \
@@ -88,19 +119,30 @@ import json, sys
 r = json.load(open(sys.argv[1]))
 print(r["verdict"], r["time_boot_to_tests_s"], r["time_total_s"])' "$r")
 	tests=$(python3 -c 'import sys; print(round(float(sys.argv[1]) - float(sys.argv[2])))' "$total" "$first")
-	rows+=("$(printf '%-8s %6s %6s %6s %6s %6s %7s %6s %9s %6s %6s %6s %-7s' "$a" "$fetch" "$apply" \
-		"${config:--}" "$clean" "$floor" "$incr" "$back" "$initramfs" "$first" "$tests" \
-		"$((incr + initramfs + boot))" "$verdict")")
+	rows+=("$(printf '%-8s %6s %6s %6s %6s %6s %6s %7s %6s %9s %6s %6s %6s %-7s' "$a" "$fetch" \
+		"$apply" "${config:--}" "$clean" "$floor" "$ramfs0" "$incr" "$back" "$initramfs" \
+		"$first" "$tests" "$((incr + initramfs + boot))" "$verdict")")
+	if [ "${SPEED_CLEAN:-0}" = 1 ]; then
+		matrix=$((matrix + clean + ramfs0 + boot))
+		rm -rf "$cold"
+		unset CCACHE_DIR
+		trap - EXIT
+	fi
 	fetch=- apply=-
 done
 {
-	printf '%-8s %6s %6s %6s %6s %6s %7s %6s %9s %6s %6s %6s %-7s\n' arch fetch apply config \
-		clean floor "1-line" undo initramfs boot tests cycle verdict
+	printf '%-8s %6s %6s %6s %6s %6s %6s %7s %6s %9s %6s %6s %6s %-7s\n' arch fetch apply \
+		config clean floor ramfs0 "1-line" undo initramfs boot tests cycle verdict
 	printf '%s\n' "${rows[@]}"
-	echo "seconds. fetch, apply, config, clean, floor: SPEED_CLEAN=1 only (fetch: download"
-	echo "and unpack the base; apply: git am of the fixed variant; clean: the harness's"
-	echo "build with an empty ccache, config included; floor: plain make -j$(nproc) of the same"
-	echo ".config without ccache). 1-line: rebuild after a one-line change in"
-	echo "kernel/sched/core.c; undo: rebuild after reverting it; boot: to the first test;"
-	echo "cycle: 1-line + initramfs + boot with the full suite"
+	echo "seconds. fetch, apply, config, clean, floor, ramfs0: SPEED_CLEAN=1 only (fetch:"
+	echo "download and unpack the base; apply: git am of the fixed variant; clean: the"
+	echo "harness's build with an empty ccache, config included; floor: plain make -j$(nproc)"
+	echo "of the same .config without ccache; ramfs0: the initramfs from nothing). 1-line:"
+	echo "rebuild after a one-line change in kernel/sched/core.c; undo: rebuild after"
+	echo "reverting it; boot: to the first test; cycle: 1-line + initramfs + boot with"
+	echo "the full suite"
+	if [ "${SPEED_CLEAN:-0}" = 1 ]; then
+		echo "clean matrix ($arches): fetch + apply + per architecture clean + ramfs0 + the"
+		echo "whole boot with the suite: $matrix s ($((matrix / 60)) min $((matrix % 60)) s)"
+	fi
 } | tee "$table"
