@@ -2,10 +2,10 @@
 # make kdir-demo: the "Testing your own tree" example, end to end. Makes a
 # scratch git tree from the pristine base, commits a patch of "its own"
 # (a boot message), applies the fixes of mainline-fixed (execve(), powerpc)
-# with 'make apply KDIR=', then
-# builds and boots it with 'make vmtest KDIR='. Passes when the boot
-# passes, the console shows the tree's own patch, and result.json names
-# the tree's HEAD and the applied patch. ARCH= as usual (x86_64).
+# with 'make apply KDIR=', then builds and boots it with 'make vmtest
+# KDIR='. Passes when the boot passes, the console shows the tree's own
+# patch, and result.json names the tree's HEAD and the applied patch.
+# ARCH= as usual (x86_64).
 set -euo pipefail
 source "$(dirname "$0")/../scripts/lib.sh"
 
