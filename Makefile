@@ -9,12 +9,13 @@ export ARCH VARIANT DEBUG SMP MEM TIMEOUT IDLE_TIMEOUT RUN APPEND QUIET VERBOSE
 export BASE_VERSION CROSS_COMPILE CONFIG_EXTRA UPDATE VARIANTS MATRIX_ARCHES KNOBS
 export KDIR EXTRA_PATCHES SANITIZER AM_FLAGS SPEED_ARCHES SPEED_CLEAN
 export BISECT_QUICK BENCH_ARGS BENCH_ARCHES BENCH_RUNS BENCH_SECONDS BENCH_RATE BENCH_DEBUG BENCH_SPEED
+export FRESH_STEPS FRESH_MIRROR CHECK_QUICK LOAD MUTANTS MUTANT_IDLE
 export PROVE_ARCHES PROVE_CASES RUNS FIXED_RUNS NOKNOB_RUNS EXECVE_RUNS PROVE_SECONDS PROVE_DELAY_US RESULTS VMTEST_NO_BUILD
 
 S := scripts
 
 .PHONY: help base apply kernel initramfs selftests vmtest vmtest-all checkpatch model \
-	verify-series bisect-check litmus prove execve-neighbours speed bench kdir-demo check clean distclean
+	verify-series bisect-check litmus prove execve-neighbours speed bench kdir-demo check fresh-check flake-check mutants clean distclean
 
 help:
 	@echo "Main job:"
@@ -31,6 +32,9 @@ help:
 	@echo "  make kdir-demo      the KDIR= example: a scratch tree + own patch, built and booted"
 	@echo "Tests:"
 	@echo "  make check          everything CI runs; ends with 'N passed, N failed'"
+	@echo "  make fresh-check    make vmtest and the quick checks in a fresh minbase root"
+	@echo "  make flake-check    the fixed kernel RUNS times at several SMP, host loaded (LOAD=1)"
+	@echo "  make mutants        plant each bug of tests/mutants/ on mainline-fixed, run the suite"
 	@echo "Steps:"
 	@echo "  make base           fetch and unpack the pinned linux-source (base.lock)"
 	@echo "  make apply          git am the fixture (VARIANT=base) or fixture+series (fixed)"
@@ -98,6 +102,16 @@ kdir-demo:
 
 check:
 	@$(S)/check.sh
+
+fresh-check:
+	@tests/fresh-check.sh
+
+mutants:
+	@$(S)/mutants.sh
+
+# SMP defaults to a mix here, unless given.
+flake-check:
+	@SMP="$(if $(filter command line environment,$(origin SMP)),$(SMP),2 4 8)" tests/flake-check.sh
 
 clean:
 	rm -rf build/trees build/results build/initramfs build/selftests build/*.log

@@ -31,7 +31,7 @@ if [ -n "${CROSS_COMPILE:-}" ] && [ "$CROSS_COMPILE" != "$CROSS_COMPILE_DEFAULT"
 else
 	CROSS_COMPILE=$CROSS_COMPILE_DEFAULT
 	# shellcheck disable=SC2086
-	need_packages $TOOLCHAIN_PKGS make flex bison bc libelf-dev libssl-dev ccache cpio
+	need_packages $TOOLCHAIN_PKGS $KBUILD_PKGS
 	command -v "${CROSS_COMPILE}gcc" >/dev/null ||
 		die "cross compiler ${CROSS_COMPILE}gcc missing after installing $TOOLCHAIN_PKGS"
 fi

@@ -35,6 +35,8 @@ trap 'rm -rf "$tmp"' EXIT
 # The base tree's own UAPI headers, as the kselftest build uses them
 # (KHDR_INCLUDES): the cross toolchains' linux-libc-dev is older (6.1)
 # and lacks AT_RSEQ_ALIGN and friends.
+# shellcheck disable=SC2086
+need_packages $KBUILD_PKGS
 make -s -C "$top" O="$tmp/hdr-build" ARCH="$KARCH" INSTALL_HDR_PATH="$tmp/hdr" \
 	headers_install >"$tmp/headers.log" 2>&1 ||
 	die "headers_install of the base tree failed for $ARCH: $(tail -1 "$tmp/headers.log")"

@@ -10,6 +10,9 @@ Verdicts and exit codes:
   INFRA      3  the guest could not be started or did not boot
 Kernel failures take precedence over test results: a kernel that locked
 up during a test is a LOCKUP even if the test printed "not ok" first.
+A silent guest is a LOCKUP too when vmrun's program counter samples put
+every vCPU, each time, in the CID allocator or a lock's busy wait: a live
+lock that stops every CPU with interrupts off leaves no watchdog to speak.
 """
 
 import re
@@ -45,7 +48,18 @@ LOCKDEP_TITLES = re.compile(
     r"inconsistent lock state|suspicious RCU usage|lock held when returning)")
 
 HANG_MARKER = re.compile(r"^vmrun: .*asking the guest for backtraces")
+# vmrun's "info registers" samples after a hang, one line per vCPU each.
+VCPU_PC = re.compile(r"^vmrun: vCPU (\d+): PC [0-9a-f]+ (\S+)")
+# Where a CPU busy-waits: the mm_cid allocator (mm_get_cid() and its
+# inlined callers) and the spin lock slow paths of x86, arm64 (the
+# smp_cond_load wait) and powerpc.
+SPINNING = re.compile(
+    r"^(__?mm_get_cid|mm_cid_\w+|\w*queued_spin_lock\w*|_raw_spin_lock\w*|do_raw_spin_lock|"
+    r"arch_spin_lock|__cmpwait_case_\w+|splpar_spin_yield\w*|__spin_yield)\+0x")
 END_MARKER = re.compile(r"^mmcid-vm: END rc=(\d+)\s*$")
+# The line of a test's own output that says which check failed.
+FAILING_CHECK = re.compile(
+    r"FAILED|Assertion .*failed|killed by signal|did not finish|no progress for|TIMEOUT \d+ seconds")
 BOOTED = re.compile(r"Linux version \d|mmcid-vm: kernel ")
 TAP_RESULT = re.compile(
     r"^(?P<ok>not ok|ok) (?P<num>\d+)(?: -)? ?(?P<name>[^#]*?)\s*(?:#\s*(?P<directive>\w+)\b(?P<reason>.*))?$")
@@ -91,6 +105,24 @@ def parse_tap(lines):
     return tests
 
 
+def all_vcpus_spinning(lines):
+    """A summary when every sampled vCPU PC is in a busy wait, else None.
+    Needs two samples of every vCPU, so that one unlucky sample of a CPU
+    passing through a lock cannot decide; an idle or user-space CPU in
+    either sample means the guest is not live-locked."""
+    samples = {}
+    for raw in lines:
+        m = VCPU_PC.match(raw.strip())
+        if m:
+            samples.setdefault(int(m.group(1)), []).append(m.group(2))
+    if not samples or any(len(v) < 2 for v in samples.values()):
+        return None
+    if not all(SPINNING.match(sym) for v in samples.values() for sym in v):
+        return None
+    return "silent guest, every vCPU busy-waiting: " + ", ".join(
+        "%d %s" % (cpu, v[-1].split("+")[0]) for cpu, v in sorted(samples.items()))
+
+
 def classify(text, timed_out=False, started=True, allowlist=()):
     """Returns (verdict, details) for a console log."""
     lines = text.splitlines()
@@ -115,6 +147,10 @@ def classify(text, timed_out=False, started=True, allowlist=()):
     lockup = first(_LOCKUP)
     if lockup:
         details["first_failure"] = lockup[1]
+        return "LOCKUP", details
+    spinning = all_vcpus_spinning(lines[cut:]) if timed_out else None
+    if spinning:
+        details["first_failure"] = spinning
         return "LOCKUP", details
     panic = first(_PANIC)
     if panic:
@@ -142,6 +178,9 @@ def classify(text, timed_out=False, started=True, allowlist=()):
     failed = [t for t in details["tests"] if t["result"] == "FAIL"]
     if failed:
         details["first_failure"] = "not ok %d %s" % (failed[0]["num"], failed[0]["name"])
+        check = next((line.lstrip("# ") for line in stripped if FAILING_CHECK.search(line)), None)
+        if check:
+            details["first_failure"] += ": " + check
         return "TEST-FAIL", details
     if end != 0:
         details["first_failure"] = "tests ended with rc=%d" % end

@@ -203,6 +203,10 @@ scratch_am() {
 	git -C "$scratch" rev-parse HEAD
 }
 
+# What kbuild runs on the host to configure and build a kernel and to
+# install its UAPI headers (headers_install copies with rsync).
+KBUILD_PKGS="make gcc flex bison bc libelf-dev libssl-dev ccache cpio perl rsync python3 xz-utils kmod"
+
 # apt-get install what is missing, once; the package names are Debian's.
 need_packages() {
 	local missing=() p

@@ -21,7 +21,7 @@ import classify  # noqa: E402
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ORDER = ["livelock", "livelock-noknob", "fixed", "execve-mainline", "execve-mainline-fixed",
          "execve-fixed"]
-EXPECT = {"livelock": "LOCKUP", "livelock-noknob": "-", "fixed": "PASS",
+EXPECT = {"livelock": "LOCKUP", "livelock-noknob": "LOCKUP", "fixed": "PASS",
           "execve-mainline": "LOCKUP", "execve-mainline-fixed": "PASS", "execve-fixed": "PASS"}
 KINDS = ["PASS", "LOCKUP", "TIMEOUT", "PANIC", "WARN", "TEST-FAIL", "INFRA"]
 

@@ -4,7 +4,8 @@
 #
 #   livelock          base (fixture) with the fixup delay knob: the patch 1
 #                     live lock, expected LOCKUP
-#   livelock-noknob   the same kernel, knob off: the honest rate
+#   livelock-noknob   base without the knob patches, the storm scenario (one
+#                     process per CPU crossing at once): expected LOCKUP
 #   fixed             the series (+ execve and powerpc fixes) with the knob and the
 #                     inactive-task check on: expected PASS
 #   execve-mainline   pristine 7.2, failing execve(): expected LOCKUP
@@ -30,6 +31,7 @@ for a in $arches; do check_arch "$a"; done
 case "$runs$fixed_runs$noknob_runs$execve_runs$seconds" in *[!0-9]*) die "RUNS, FIXED_RUNS, NOKNOB_RUNS, EXECVE_RUNS and PROVE_SECONDS must be whole numbers" ;; esac
 
 stress="mmcid:mm_cid_transitions,--only=migration,--duration=$seconds,--stall=20"
+storm="mmcid:mm_cid_transitions,--only=storm,--duration=$seconds,--stall=20"
 execve="mmcid:mm_cid_exec,--allow-lockup,--only=execve-fail"
 knobs="mmcid_fixup_delay_us=$delay_us mmcid_check_inactive=1"
 
@@ -37,7 +39,7 @@ knobs="mmcid_fixup_delay_us=$delay_us mmcid_check_inactive=1"
 case_spec() {
 	case "$1" in
 	livelock) echo "base 1 LOCKUP $runs $stress $knobs" ;;
-	livelock-noknob) echo "base 1 - $noknob_runs $stress" ;;
+	livelock-noknob) echo "base 0 LOCKUP $noknob_runs $storm" ;;
 	fixed) echo "fixed 1 PASS $fixed_runs $stress $knobs" ;;
 	execve-mainline) echo "mainline 0 LOCKUP $execve_runs $execve" ;;
 	execve-mainline-fixed) echo "mainline-fixed 0 PASS $execve_runs $execve" ;;

@@ -138,6 +138,22 @@ def vcpu_pcs(kernel, registers):
     return out
 
 
+def test_seconds(lines_at):
+    """Seconds each top-level test took: from its "# selftests: C: T" line
+    to its TAP result line."""
+    out, started = {}, {}
+    for t, line in lines_at:
+        line = line.strip()
+        m = re.match(r"^# selftests: (\S+: \S+)$", line)
+        if m:
+            started[m.group(1)] = t
+            continue
+        m = re.match(r"^(?:not )?ok \d+ selftests: (\S+: \S+)", line)
+        if m and m.group(1) in started:
+            out[m.group(1)] = round(t - started.pop(m.group(1)), 1)
+    return out
+
+
 def write_junit(path, name, verdict, details, duration):
     tests = details["tests"]
     suite = ET.Element("testsuite", name=name, tests=str(max(len(tests), 1)),
@@ -248,13 +264,17 @@ def main():
                 text.append(msg)
                 # Where every vCPU is, from QEMU itself, then the NMI for
                 # the guest's own backtraces.
-                regs = monitor_query(monitor, "info registers -a")
-                pcs = vcpu_pcs(args.kernel, regs)
-                if pcs:
-                    msg = "\n".join(pcs) + "\n"
-                    sys.stdout.write(msg)
-                    log.write(msg.encode())
-                    text.append(msg)
+                # Two samples a second apart: the classifier calls a silent
+                # guest live-locked only if every vCPU spins in both.
+                for sample in range(2):
+                    if sample:
+                        time.sleep(1)
+                    pcs = vcpu_pcs(args.kernel, monitor_query(monitor, "info registers -a"))
+                    if pcs:
+                        msg = "\n".join(pcs) + "\n"
+                        sys.stdout.write(msg)
+                        log.write(msg.encode())
+                        text.append(msg)
                 monitor_command(monitor, "nmi")
                 deadline = time.monotonic() + 15
                 while time.monotonic() < deadline and proc.poll() is None:
@@ -324,7 +344,7 @@ def main():
                    "tests": details["tests"], "end_rc": details["end_rc"],
                    "kernel_release": kernel_release,
                    "time_boot_to_tests_s": round(first_test_at, 1) if first_test_at else None,
-                   "time_total_s": round(duration, 1)})
+                   "time_total_s": round(duration, 1), "test_seconds": test_seconds(lines_at)})
     with open(os.path.join(rundir, "result.json"), "w", encoding="utf-8") as f:
         json.dump(result, f, indent=2)
     write_junit(os.path.join(rundir, "junit.xml"), "mmcid.%s.%s" % (args.arch, args.variant),

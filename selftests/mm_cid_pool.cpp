@@ -47,6 +47,10 @@ int thread_pool(Workload &w)
 		w.settle();
 		w.crossed();
 	}
+	// The workers dequeue from @jobs: all of them must be gone before it
+	// is (Workload::finish() would join them only after this returns).
+	while (w.workers())
+		w.remove_worker();
 	// The controller runs what the retired workers left behind.
 	while (jobs.run_one()) {
 	}

@@ -13,6 +13,8 @@ using namespace mmcid;
 int main(int argc, char **argv)
 {
 	const std::vector<Scenario> scenarios = {
+	    {"storm", "one process per CPU crossing the thresholds at once, threads migrating",
+	     scenarios::storm},
 	    {"crossing", "fork/exit across the thresholds; workers spin, yield, sleep, block",
 	     scenarios::crossing},
 	    {"migration", "fork/exit across the thresholds while workers migrate themselves",

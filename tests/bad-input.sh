@@ -141,6 +141,21 @@ expect_error "KDIR with the series already present" "is already in KDIR" \
 	env KDIR="$kdir" VARIANT=mainline-fixed "$TOP/scripts/apply.sh"
 rm -rf "$kdir"
 
+# make fresh-check: no debootstrap to be had, and a mirror that does not
+# answer; neither may leave a half-made root behind.
+expect_error "fresh root: debootstrap not on PATH" "not on PATH" \
+	env BUILD="$scratch/b9" PATH=/usr/bin:/bin "$TOP/tests/fresh-check.sh"
+expect_error "fresh root: mirror unreachable" "debootstrap of .* failed" \
+	env BUILD="$scratch/b9" FRESH_MIRROR=http://127.0.0.1:9/debian "$TOP/tests/fresh-check.sh"
+n=$((n + 1))
+left=$(find "$scratch/b9/fresh" -maxdepth 1 \( -name '.minbase.*' -o -name 'minbase-*' -o -name root \) 2>/dev/null)
+if [ -z "$left" ]; then
+	echo "ok $n - fresh root: nothing half-made"
+else
+	echo "not ok $n - fresh root: left behind: $left"
+	failed=$((failed + 1))
+fi
+
 echo "1..$n"
 echo "# $((n - failed)) passed, $failed failed"
 [ "$failed" -eq 0 ]

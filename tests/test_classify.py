@@ -34,6 +34,22 @@ class Snippets(unittest.TestCase):
 
 
 class Rules(unittest.TestCase):
+    def test_test_fail_names_the_failing_check(self):
+        with open(os.path.join(SNIPPETS, "TEST-FAIL--pool-assertion.log"), encoding="utf-8") as f:
+            verdict, details = classify.classify(f.read())
+        self.assertEqual(verdict, "TEST-FAIL")
+        self.assertIn("Assertion `!ret' failed", details["first_failure"])
+        self.assertTrue(details["first_failure"].startswith("not ok 3 selftests: mmcid: mm_cid_pool"))
+
+    def test_silent_guest_needs_every_vcpu_spinning_in_both_samples(self):
+        with open(os.path.join(SNIPPETS, "LOCKUP--silent-vcpus-spinning.log"), encoding="utf-8") as f:
+            text = f.read()
+        verdict, details = classify.classify(text, timed_out=True)
+        self.assertEqual(verdict, "LOCKUP")
+        self.assertIn("0 __mm_get_cid", details["first_failure"])
+        # Without the hang (no timeout), the PC lines alone decide nothing.
+        self.assertNotEqual(classify.classify(text, timed_out=False)[0], "LOCKUP")
+
     def test_soft_lockup_is_not_a_panic(self):
         text = "[ 1.0] watchdog: BUG: soft lockup - CPU#0 stuck for 22s! [x:1]\n"
         self.assertEqual(classify.classify(text)[0], "LOCKUP")

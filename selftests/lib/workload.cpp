@@ -7,7 +7,7 @@
 #include <climits>
 #include <cstdio>
 #include <ctime>
-#include <sys/syscall.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 namespace mmcid
@@ -17,6 +17,21 @@ namespace
 {
 constexpr unsigned batch = 16;		 // critical sections between behaviour steps
 constexpr unsigned unsettled = UINT_MAX; // bound while the user count changes
+
+// Returns once the thread has been scheduled out and in again. A short
+// sleep alone is not enough: nanosleep() does not schedule when its timer
+// expired before it got there, which a loaded host makes likely, and a
+// thread which never switched may keep a transitional CID.
+void schedule_out_and_in()
+{
+	rusage ru;
+	getrusage(RUSAGE_THREAD, &ru);
+	const long before = ru.ru_nvcsw + ru.ru_nivcsw;
+	do {
+		usleep(50);
+		getrusage(RUSAGE_THREAD, &ru);
+	} while (ru.ru_nvcsw + ru.ru_nivcsw == before);
+}
 
 void spin_us(unsigned us)
 {
@@ -133,6 +148,11 @@ void Workload::remove_worker()
 	unsettle();
 	std::unique_ptr<Worker> w = std::move(workers_.back());
 	workers_.pop_back();
+	while (!w->committed.load()) {
+		block_cv_.notify_all();
+		controller_progress();
+		std::this_thread::sleep_for(std::chrono::milliseconds(1));
+	}
 	w->stop = true;
 	block_cv_.notify_all();
 	w->thread.join();
@@ -182,11 +202,11 @@ void Workload::worker_main(Worker *w)
 	Results r;
 	r.always = DensityChecker(thresholds_.possible);
 	r.cpu = CpuIdChecker(thresholds_.possible);
-	w->tid = static_cast<pid_t>(syscall(SYS_gettid));
 	if (!rseq.registered()) {
 		r.registration_errors++;
 		merge(r);
 		release_slot(w->slot);
+		w->committed = true; // nothing to wait for: the check reports it
 		return;
 	}
 	std::mt19937_64 rng(opts_.seed ^ (0x9e3779b97f4a7c15ull * (w->slot + 1)));
@@ -206,12 +226,13 @@ void Workload::worker_main(Worker *w)
 			epoch_seen = e;
 			settled_now = false;
 			if (e & 1) {
-				// Schedule out and in once under the settled state.
-				usleep(50);
+				schedule_out_and_in();
 				settled_now = true;
 			}
 		}
 		count_once(w->slot, r, epoch_seen, settled_now, last_cid);
+		if (r.commits)
+			w->committed.store(true, std::memory_order_relaxed);
 		uint32_t cpu = rseq.cpu_id();
 		r.cpu.observe(cpu, !own_mask || (cpu < CPU_SETSIZE && CPU_ISSET(cpu, &own)));
 		shared_->last_cid[w->slot] = last_cid;
@@ -241,9 +262,12 @@ void Workload::worker_main(Worker *w)
 			int n = CPU_COUNT(&allowed), pick = static_cast<int>(rng() % n);
 			for (int c = 0; c < CPU_SETSIZE; c++) {
 				if (CPU_ISSET(c, &allowed) && pick-- == 0) {
-					CPU_ZERO(&own);
-					CPU_SET(c, &own);
-					sched_setaffinity(0, sizeof(own), &own);
+					cpu_set_t one;
+					CPU_ZERO(&one);
+					CPU_SET(c, &one);
+					// cpu_id is checked against the mask in force.
+					if (!sched_setaffinity(0, sizeof(one), &one))
+						own = one;
 					break;
 				}
 			}

@@ -48,6 +48,10 @@ public:
 	~Workload();
 
 	// The controller's view: each call is one fork or exit of a CID user.
+	// remove_worker() first waits until the worker has committed one
+	// critical section: the checks need that much progress of every
+	// thread, which a loaded machine may delay but a correct kernel never
+	// withholds (a real stall is the watchdog's to report).
 	void add_worker(Behavior b);
 	void remove_worker();
 	size_t workers() const { return workers_.size(); }
@@ -84,7 +88,7 @@ private:
 	struct Worker {
 		std::thread thread;
 		std::atomic<bool> stop{false};
-		std::atomic<pid_t> tid{0};
+		std::atomic<bool> committed{false}; // one critical section, or gave up
 		unsigned slot = 0;
 		Behavior behavior = Behavior::spin;
 	};

@@ -24,7 +24,11 @@ int concurrent_create(Workload &w)
 	// Decided once per round, in the barrier's completion step, so that
 	// every creator leaves in the same round.
 	bool last_round = false;
-	std::barrier sync(creators, [&]() noexcept { last_round = stop.load(); });
+	std::atomic<unsigned> rounds_done{0};
+	std::barrier sync(creators, [&]() noexcept {
+		last_round = stop.load();
+		rounds_done++;
+	});
 	std::vector<std::thread> threads;
 	for (unsigned c = 0; c < creators; c++) {
 		threads.emplace_back([&] {
@@ -37,8 +41,10 @@ int concurrent_create(Workload &w)
 			}
 		});
 	}
+	// At least one round of short-lived threads, however few --cycles
+	// and however slowly the creators start: the checks need commits.
 	unsigned rounds = 0;
-	while (more_cycles(w, rounds)) {
+	while (more_cycles(w, rounds) || rounds_done.load() < 2) {
 		std::this_thread::sleep_for(std::chrono::milliseconds(5));
 		w.controller_progress();
 		rounds++;

@@ -11,6 +11,9 @@ namespace mmcid::scenarios
 int crossing(Workload &w);
 // The same crossings with workers that migrate themselves all the time.
 int migration(Workload &w);
+// The migration scenario in one process per CPU at once (no debug knob
+// needed to catch the patch 1 live lock).
+int storm(Workload &w);
 // Several threads calling pthread_create() at once around the threshold.
 int concurrent_create(Workload &w);
 // Start with a narrow process-wide mask, switch to per CPU mode, then

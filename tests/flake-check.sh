@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# make flake-check: false alarms. Boots a correct kernel (VARIANT=fixed,
+# or mainline-fixed) RUNS times with the full suite, with the vCPU counts
+# of SMP taken in turn, optionally while the host is loaded, and prints a
+# table: runs, PASS, and every other verdict with its first failing line.
+# Any failure here is a defect of a test, not noise.
+#
+#   RUNS (6)    boots per architecture
+#   ARCH        architectures, space separated (x86_64)
+#   SMP         vCPU counts used in turn ("2 4 8")
+#   LOAD (0)    1: stress-ng --cpu 2 runs on the host beside QEMU
+#   VARIANT     fixed (default) or mainline-fixed
+# Consoles and result.json of every run: build/flake/<id>/. Exit 0 when
+# every run passed.
+set -euo pipefail
+source "$(dirname "$0")/../scripts/lib.sh"
+
+arches=${ARCH:-x86_64}
+runs=${RUNS:-6}
+smps=${SMP:-2 4 8}
+load=${LOAD:-0}
+variant=${VARIANT:-fixed}
+for a in $arches; do check_arch "$a"; done
+case "$variant" in fixed | mainline-fixed) ;; *) die "VARIANT=$variant is not a correct kernel: flake-check boots fixed or mainline-fixed" ;; esac
+case "$runs" in '' | *[!0-9]*) die "RUNS=$runs: give a whole number of boots" ;; esac
+for s in $smps; do
+	case "$s" in '' | *[!0-9]* | 0) die "SMP=$smps: give vCPU counts, e.g. SMP=\"2 4 8\"" ;; esac
+done
+case "$load" in 0 | 1) ;; *) die "LOAD=$load: use 1 (stress-ng beside QEMU) or 0" ;; esac
+[ "$load" = 0 ] || need_packages stress-ng
+
+id=$(date +%Y%m%d-%H%M%S)
+out="$BUILD/flake/$id"
+mkdir -p "$out"
+ln -sfn "$id" "$BUILD/flake/latest"
+log "make flake-check: $variant, $runs runs per architecture, SMP $smps, load $load; results in ${out#"$TOP"/}"
+
+for a in $arches; do
+	ARCH=$a VARIANT=$variant "$TOP/scripts/apply.sh"
+	ARCH=$a VARIANT=$variant "$TOP/scripts/build-kernel.sh"
+	ARCH=$a "$TOP/scripts/mkinitramfs.sh"
+done
+
+stress_pid=
+stop_load() {
+	[ -n "$stress_pid" ] || return 0
+	kill "$stress_pid" 2>/dev/null || true
+	wait "$stress_pid" 2>/dev/null || true
+	stress_pid=
+}
+trap stop_load EXIT
+
+# result_field RUNDIR KEY: one field of the run's result.json.
+result_field() {
+	python3 -c 'import json, sys; print(json.load(open(sys.argv[1])).get(sys.argv[2]) or "-")' \
+		"$1/result.json" "$2" 2>/dev/null || echo -
+}
+
+printf '%s\n' "arch smp run verdict seconds first-failing-line" >"$out/runs.txt"
+for a in $arches; do
+	set -- $smps
+	for i in $(seq "$runs"); do
+		smp=$1
+		shift
+		set -- "$@" "$smp"
+		if [ "$load" = 1 ]; then
+			stress-ng --cpu 2 --timeout 0 --quiet >/dev/null 2>&1 &
+			stress_pid=$!
+		fi
+		rc=0
+		ARCH=$a VARIANT=$variant SMP=$smp RUN=all QUIET=1 VMTEST_NO_BUILD=1 \
+			RESULTS="$out/runs" "$TOP/scripts/vmtest.sh" >"$out/last-run.log" 2>&1 || rc=$?
+		stop_load
+		verdict=$(sed -n 's/^vmrun: verdict \([A-Z0-9-]*\).*/\1/p' "$out/last-run.log")
+		rundir=$(sed -n 's/^vmrun: results in //p' "$out/last-run.log" | tail -n 1)
+		[ -z "$rundir" ] || rundir="$TOP/${rundir#"$TOP"/}"
+		secs=$(result_field "$rundir" time_total_s)
+		line=-
+		if [ "${verdict:-INFRA}" != PASS ]; then
+			if [ -n "$rundir" ] && [ -d "$rundir" ]; then
+				line=$(result_field "$rundir" first_failure | cut -c1-140)
+			else
+				cp "$out/last-run.log" "$out/infra-$a-$i.log"
+				line="exit $rc, see ${out#"$TOP"/}/infra-$a-$i.log"
+			fi
+		fi
+		log "$a SMP=$smp run $i/$runs: ${verdict:-INFRA} (${secs} s)${line:+ $line}"
+		printf '%s %s %s %s %s %s\n' "$a" "$smp" "$i" "${verdict:-INFRA}" "$secs" "${line:--}" >>"$out/runs.txt"
+	done
+done
+
+# The table: per architecture and vCPU count, then every non-PASS run.
+{
+	echo "flake-check: $variant, load $load ($(date -u +%Y-%m-%d), $(nproc) host CPUs, QEMU TCG)"
+	awk 'NR > 1 {
+		k = $1 " " $2; n[k]++; if ($4 == "PASS") p[k]++
+		if (!(k in seen)) { seen[k] = 1; order[++m] = k }
+	}
+	END {
+		printf "%-8s %4s %5s %5s %7s\n", "arch", "smp", "runs", "PASS", "other"
+		for (i = 1; i <= m; i++) {
+			k = order[i]; split(k, f, " ")
+			printf "%-8s %4s %5d %5d %7d\n", f[1], f[2], n[k], p[k], n[k] - p[k]
+			tn += n[k]; tp += p[k]
+		}
+		printf "%-8s %4s %5d %5d %7d\n", "total", "", tn, tp, tn - tp
+	}' "$out/runs.txt"
+	awk 'NR > 1 && $4 != "PASS" { $5 = ""; print "  " $0 }' "$out/runs.txt"
+} | tee "$out/table.txt"
+! awk 'NR > 1 && $4 != "PASS" { bad = 1 } END { exit !bad }' "$out/runs.txt"
