@@ -48,9 +48,12 @@ export KBUILD_BUILD_USER=mmcid KBUILD_BUILD_HOST=qemu
 # the command line, not CONFIG_LOCALVERSION: the configuration (and so
 # autoconf.h, which every object depends on) stays the same across
 # variants, and ccache shares their objects.
+# RUSTC=false: no Rust here, and a rustc on PATH would otherwise change
+# the configuration (CONFIG_RUSTC_VERSION and friends): kernels and ccache
+# hits would then depend on what else the machine has installed.
 # Without the caller's MAKEFLAGS: a "make -s" above must not silence the
 # kernel build's log, which the progress lines count.
-kmake=(env -u MAKEFLAGS -u MFLAGS make -C "$tree" O="$out" ARCH="$KARCH" CROSS_COMPILE="$CROSS_COMPILE"
+kmake=(env -u MAKEFLAGS -u MFLAGS make -C "$tree" O="$out" ARCH="$KARCH" CROSS_COMPILE="$CROSS_COMPILE" RUSTC=false
 	CC="ccache ${CROSS_COMPILE}gcc" HOSTCC="ccache gcc"
 	LOCALVERSION="-mmcid-$(variant_name "$VARIANT")" -j"$(nproc)")
 
@@ -117,6 +120,7 @@ configure() {
 # Reconfigure only when the fragments or the tree's Kconfig files (committed
 # or not) could give a different result.
 config_key=$(
+	echo "${kmake[*]}"
 	cat "${frags[@]}"
 	git -C "$tree" ls-files -s -- '*Kconfig*' 2>/dev/null || true
 	git -C "$tree" diff HEAD -- '*Kconfig*' 2>/dev/null || true

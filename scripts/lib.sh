@@ -211,6 +211,7 @@ KBUILD_PKGS="make gcc flex bison bc libelf-dev libssl-dev ccache cpio perl rsync
 need_packages() {
 	local missing=() p
 	for p in "$@"; do
+		case " ${missing[*]} " in *" $p "*) continue ;; esac
 		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' ||
 			missing+=("$p")
 	done

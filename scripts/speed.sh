@@ -89,7 +89,7 @@ for a in $arches; do
 			# shellcheck disable=SC1090
 			source "$TOP/scripts/arch/$a.sh"
 			secs make -C "$tree" O="$floor_out" ARCH="$KARCH" \
-				CROSS_COMPILE="$CROSS_COMPILE_DEFAULT" -j"$(nproc)"
+				CROSS_COMPILE="$CROSS_COMPILE_DEFAULT" RUSTC=false -j"$(nproc)"
 		)
 		rm -rf "$floor_out"
 		# The initramfs from nothing: its inputs are moved aside, and put

@@ -25,6 +25,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <sched.h>
+#include <string>
 #include <sys/stat.h>
 #include <thread>
 #include <unistd.h>
@@ -201,6 +202,43 @@ int execve_eacces(Workload &w)
 int execve_ok(Workload &w)
 {
 	return execve_case(w, {"execve-ok", ExecFile::self, 1, false});
+}
+
+int execve_fail_threads(Workload &w)
+{
+	// A failed execve() of one thread of a process in per CPU mode: the
+	// thread leaves the CID users in sched_mm_cid_before_execve() and
+	// joins again in sched_mm_cid_after_execve(), and rseq_force_update()
+	// publishes its mm_cid on the way back. No lock-up here: the process
+	// keeps other users, so the last-user path is not taken.
+	ThreadRseq rseq;
+	const unsigned possible = w.thresholds().possible;
+	while (w.model().users() < high_users(w))
+		w.add_worker(Behavior::spin);
+	w.settle();
+	char path[] = "/tmp/mm_cid_not_an_executable.XXXXXX";
+	int fd = mkstemp(path);
+	if (fd < 0 || (close(fd), !write_file(path, ExecFile::text))) {
+		printf("# execve-fail-threads: cannot create %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	unsigned bad = 0, first_bad = 0, tries = 50;
+	for (unsigned i = 0; i < tries; i++) {
+		char *argv[] = {path, nullptr};
+		execve(path, argv, environ);
+		// Read right away: what the kernel published on the return from
+		// execve(), before a later schedule in could repair it.
+		uint32_t cid = rseq.mm_cid();
+		if (cid >= possible && !bad++)
+			first_bad = cid;
+		w.controller_progress();
+	}
+	unlink(path);
+	printf("# execve-fail-threads: %u users, %u failed execve()s: %u returned with mm_cid "
+	       "at or above %u possible CPUs%s\n",
+	       w.model().users(), tries, bad, possible,
+	       bad ? (" (first " + std::to_string(first_bad) + "): FAILED").c_str() : "");
+	return bad ? 1 : 0;
 }
 
 int exec_child()

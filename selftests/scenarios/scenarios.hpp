@@ -14,7 +14,8 @@ int migration(Workload &w);
 // The migration scenario in one process per CPU at once (no debug knob
 // needed to catch the patch 1 live lock).
 int storm(Workload &w);
-// Several threads calling pthread_create() at once around the threshold.
+// Bursts of threads calling pthread_create() at once, from one user past
+// the per CPU threshold, then all exit.
 int concurrent_create(Workload &w);
 // Start with a narrow process-wide mask, switch to per CPU mode, then
 // widen the mask (the deferred update path) and narrow threads again.
@@ -31,6 +32,8 @@ int execve_fail_last_cpu(Workload &w);
 int execve_fail_interp(Workload &w);
 int execve_eacces(Workload &w);
 int execve_ok(Workload &w);
+// A failing execve() by one thread of a process in per CPU mode.
+int execve_fail_threads(Workload &w);
 // main() of the image execve-ok starts.
 int exec_child();
 
