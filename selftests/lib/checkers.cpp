@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "checkers.hpp"
 
+#include <algorithm>
+
 #include <numeric>
 #include <sstream>
 
@@ -99,14 +101,17 @@ bool StallDetector::sample(Clock::time_point now, const std::vector<uint64_t> &p
 {
 	if (last_.size() != progress.size()) {
 		last_ = progress;
-		changed_.assign(progress.size(), now);
+		changed_.assign(progress.size(), ran_);
+	} else {
+		ran_ += std::min(now - prev_, max_step_);
 	}
+	prev_ = now;
 	stuck_.clear();
 	for (size_t i = 0; i < progress.size(); i++) {
 		if (progress[i] != last_[i] || !active.at(i)) {
 			last_[i] = progress[i];
-			changed_[i] = now;
-		} else if (now - changed_[i] >= limit_) {
+			changed_[i] = ran_;
+		} else if (ran_ - changed_[i] >= limit_) {
 			stuck_.push_back(i);
 		}
 	}

@@ -79,12 +79,19 @@ private:
 // Liveness: per-thread progress counters sampled over time. A thread is
 // stuck when it is active and its counter has not moved for @limit; the
 // test's threads never wait longer than a few milliseconds on purpose, so
-// only a kernel which stops running them gets there.
+// only a kernel which stops running them gets there. Time counts only as
+// far as the sampler itself ran: a gap between two samples counts at most
+// @max_step, so a guest which the host did not run for a while (the
+// sampler then did not run either) is not taken for a stall.
 class StallDetector
 {
 public:
 	using Clock = std::chrono::steady_clock;
-	explicit StallDetector(Clock::duration limit) : limit_(limit) {}
+	explicit StallDetector(Clock::duration limit,
+			       Clock::duration max_step = std::chrono::seconds(1))
+	    : limit_(limit), max_step_(max_step)
+	{
+	}
 	// Returns true once some active thread has been stuck for @limit.
 	bool sample(Clock::time_point now, const std::vector<uint64_t> &progress,
 		    const std::vector<bool> &active);
@@ -93,9 +100,11 @@ public:
 	std::string report() const;
 
 private:
-	Clock::duration limit_;
+	Clock::duration limit_, max_step_;
+	Clock::time_point prev_{};
+	Clock::duration ran_{}; // the sampler's own time, gaps capped
 	std::vector<uint64_t> last_;
-	std::vector<Clock::time_point> changed_;
+	std::vector<Clock::duration> changed_;
 	std::vector<size_t> stuck_;
 };
 

@@ -84,6 +84,22 @@ TEST(Stall, OneStuckThreadIsFlaggedEvenIfOthersRun)
 	EXPECT_NE(s.report().find("1=42"), std::string::npos);
 }
 
+TEST(Stall, AGapInTheSamplingItselfIsNotAStall)
+{
+	// The host did not run the guest for 30 s: the sampler did not run
+	// either, so those 30 s count as one step.
+	StallDetector s(3s);
+	auto t = StallDetector::Clock::time_point{};
+	EXPECT_FALSE(s.sample(t, {1, 42}, {true, true}));
+	EXPECT_FALSE(s.sample(t + 30s, {2, 42}, {true, true}));
+	EXPECT_FALSE(s.sample(t + 31s, {3, 42}, {true, true}));
+	// Then three more seconds of the sampler running: stuck.
+	bool stalled = false;
+	for (int i = 2; i <= 4; i++)
+		stalled = s.sample(t + 30s + i * 1s, {3u + i, 42}, {true, true});
+	EXPECT_TRUE(stalled);
+}
+
 TEST(Stall, InactiveThreadIsNotStuck)
 {
 	StallDetector s(1s);
