@@ -34,10 +34,7 @@ for arg in ${BENCH_ARGS:-}; do
 	case "$arg" in --*=*) run+=",$arg" ;; *) die "BENCH_ARGS takes --name=value options of 'mm_cid_pool --bench', not '$arg'" ;; esac
 done
 
-id=$(date +%Y%m%d-%H%M%S)
-out="$BUILD/bench/$id"
-mkdir -p "$out"
-ln -sfn "$id" "$BUILD/bench/latest"
+out=$(new_run_dir bench)
 log "make bench: results in ${out#"$TOP"/}"
 
 for a in $arches; do

@@ -20,6 +20,25 @@ log() {
 	echo "==> $*" >&2
 }
 
+# A new directory for one run of a long job (bench, prove, flake,
+# mutants): build/KIND/<date-time>, with build/KIND/latest pointing at it.
+new_run_dir() {
+	local id
+	id=$(date +%Y%m%d-%H%M%S)
+	mkdir -p "$BUILD/$1/$id"
+	ln -sfn "$id" "$BUILD/$1/latest"
+	echo "$BUILD/$1/$id"
+}
+
+# result_field RUNDIR KEY: one field of a boot's result.json ("-" if
+# absent); RUNDIR as vmrun prints it (relative to the top) or absolute.
+result_field() {
+	local d=$1
+	case "$d" in /*) ;; *) d="$TOP/$d" ;; esac
+	python3 -c 'import json, sys; v = json.load(open(sys.argv[1])).get(sys.argv[2]); print("-" if v is None else v)' \
+		"$d/result.json" "$2" 2>/dev/null || echo -
+}
+
 # Time a long step and say how long it took: "step NAME cmd args...".
 step() {
 	local name=$1 t0 rc=0

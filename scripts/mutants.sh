@@ -37,10 +37,7 @@ for p in "$dir"/*.patch; do
 done
 [ ${#picked[@]} -gt 0 ] || die "MUTANTS='${MUTANTS:-}' matches no patch in tests/mutants/: give numbers (03) or names (03-short-name)"
 
-id=$(date +%Y%m%d-%H%M%S)
-out="$BUILD/mutants/$id"
-mkdir -p "$out"
-ln -sfn "$id" "$BUILD/mutants/latest"
+out=$(new_run_dir mutants)
 log "make mutants: ${#picked[@]} mutants on mainline-fixed, $ARCH; results in ${out#"$TOP"/}"
 
 # One worktree for every mutant, at mainline-fixed plus the mutant as a
@@ -73,18 +70,13 @@ boot() {
 	return "$rc"
 }
 
-field() {
-	python3 -c 'import json, sys; v = json.load(open(sys.argv[1])).get(sys.argv[2]); print("-" if v is None else v)' \
-		"$TOP/${1#"$TOP"/}/result.json" "$2" 2>/dev/null || echo -
-}
-
 printf '%s\t%s\t%s\t%s\t%s\n' mutant verdict seconds caught-by what >"$out/table.tsv"
 set_mutant ""
 log "control (unmutated mainline-fixed)"
 run=$(boot control) || true
-control=$(field "$run" verdict)
-printf '%s\t%s\t%s\t%s\t%s\n' control "$control" "$(field "$run" time_total_s)" \
-	"$(field "$run" first_failure)" "the unmutated kernel" >>"$out/table.tsv"
+control=$(result_field "$run" verdict)
+printf '%s\t%s\t%s\t%s\t%s\n' control "$control" "$(result_field "$run" time_total_s)" \
+	"$(result_field "$run" first_failure)" "the unmutated kernel" >>"$out/table.tsv"
 [ "$control" = PASS ] ||
 	die "the control (unmutated mainline-fixed) gave $control, not PASS: a false alarm, fix the suite first (see ${out#"$TOP"/}/control.log)"
 
@@ -100,10 +92,10 @@ for p in "${picked[@]}"; do
 	else
 		log "mutant $n: $what"
 		run=$(boot "$n") || true
-		verdict=$(field "$run" verdict)
+		verdict=$(result_field "$run" verdict)
 		[ "$verdict" != - ] || verdict=INFRA
-		secs=$(field "$run" time_to_failure_s)
-		caught=$(field "$run" first_failure)
+		secs=$(result_field "$run" time_to_failure_s)
+		caught=$(result_field "$run" first_failure)
 	fi
 	log "mutant $n: $verdict${caught:+ ($caught)}"
 	printf '%s\t%s\t%s\t%s\t%s\n' "$n" "$verdict" "$secs" "${caught:--}" "$what" >>"$out/table.tsv"

@@ -49,10 +49,7 @@ case_spec() {
 }
 for c in $cases; do case_spec "$c" >/dev/null; done
 
-id=$(date +%Y%m%d-%H%M%S)
-out="$BUILD/prove/$id"
-mkdir -p "$out"
-ln -sfn "$id" "$BUILD/prove/latest"
+out=$(new_run_dir prove)
 log "make prove: results in ${out#"$TOP"/}"
 
 # Build every kernel first (one at a time), so the runs are back to back.

@@ -15,7 +15,8 @@ int main(int argc, char **argv)
 	const std::vector<Scenario> scenarios = {
 	    {"storm", "one process per CPU crossing the thresholds at once, threads migrating",
 	     scenarios::storm},
-	    {"crossing", "fork/exit across the thresholds; workers spin, yield, sleep, block",
+	    {"crossing",
+	     "fork/exit across the thresholds, and per task cycles retiring the oldest first",
 	     scenarios::crossing},
 	    {"migration", "fork/exit across the thresholds while workers migrate themselves",
 	     scenarios::migration},

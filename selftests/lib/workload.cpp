@@ -141,13 +141,14 @@ void Workload::add_worker(Behavior b)
 	controller_progress();
 }
 
-void Workload::remove_worker()
+void Workload::remove_worker(bool oldest)
 {
 	if (workers_.empty())
 		return;
 	unsettle();
-	std::unique_ptr<Worker> w = std::move(workers_.back());
-	workers_.pop_back();
+	auto victim = oldest ? workers_.begin() : workers_.end() - 1;
+	std::unique_ptr<Worker> w = std::move(*victim);
+	workers_.erase(victim);
 	while (!w->committed.load()) {
 		block_cv_.notify_all();
 		controller_progress();

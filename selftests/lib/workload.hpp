@@ -53,7 +53,9 @@ public:
 	// thread, which a loaded machine may delay but a correct kernel never
 	// withholds (a real stall is the watchdog's to report).
 	void add_worker(Behavior b);
-	void remove_worker();
+	// @oldest: the longest-running worker instead of the newest, so that
+	// the remaining ones may hold CIDs above the new bound.
+	void remove_worker(bool oldest = false);
 	size_t workers() const { return workers_.size(); }
 	const ModeModel &model() const { return model_; }
 	const Thresholds &thresholds() const { return thresholds_; }

@@ -38,12 +38,39 @@ void cross_once(Workload &w, const Behavior *behaviors, unsigned nr_behaviors)
 	w.crossed();
 }
 
+namespace
+{
+// Per task mode only: grow to the most users it allows, settling at each
+// count, then retire the oldest workers first, settling at each count, so
+// that the younger ones hold CIDs above the shrinking bound and must
+// converge below it (mm_cid_converge()) at their next schedule in.
+void per_task_once(Workload &w, const Behavior *behaviors, unsigned nr_behaviors)
+{
+	const unsigned top = w.thresholds().users_to_enter_percpu() - 1;
+	unsigned i = 0;
+	while (w.model().users() < top) {
+		w.add_worker(behaviors[i++ % nr_behaviors]);
+		w.settle();
+	}
+	while (w.workers()) {
+		w.remove_worker(true);
+		w.settle();
+	}
+}
+} // namespace
+
 int crossing(Workload &w)
 {
 	static const Behavior mix[] = {Behavior::spin, Behavior::yield, Behavior::sleep,
 				       Behavior::block};
-	for (unsigned n = 0; more_cycles(w, n); n++)
-		cross_once(w, mix, 4);
+	// Every other cycle stays in per task mode: the settled bounds are
+	// tight there (max_cids(users) < num_possible_cpus()).
+	for (unsigned n = 0; more_cycles(w, n); n++) {
+		if (n & 1)
+			per_task_once(w, mix, 4);
+		else
+			cross_once(w, mix, 4);
+	}
 	return 0;
 }
 

@@ -7,7 +7,8 @@
 namespace mmcid::scenarios
 {
 // Grow from 1 user to above max_cids and back below pcpu_thrs, with
-// workers that spin, yield, sleep and block.
+// workers that spin, yield, sleep and block; every other cycle stays in
+// per task mode and retires the oldest workers first.
 int crossing(Workload &w);
 // The same crossings with workers that migrate themselves all the time.
 int migration(Workload &w);
