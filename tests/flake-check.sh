@@ -29,10 +29,7 @@ done
 case "$load" in 0 | 1) ;; *) die "LOAD=$load: use 1 (stress-ng beside QEMU) or 0" ;; esac
 [ "$load" = 0 ] || need_packages stress-ng
 
-id=$(date +%Y%m%d-%H%M%S)
-out="$BUILD/flake/$id"
-mkdir -p "$out"
-ln -sfn "$id" "$BUILD/flake/latest"
+out=$(new_run_dir flake)
 log "make flake-check: $variant, $runs runs per architecture, SMP $smps, load $load; results in ${out#"$TOP"/}"
 
 for a in $arches; do
@@ -49,12 +46,6 @@ stop_load() {
 	stress_pid=
 }
 trap stop_load EXIT
-
-# result_field RUNDIR KEY: one field of the run's result.json.
-result_field() {
-	python3 -c 'import json, sys; print(json.load(open(sys.argv[1])).get(sys.argv[2]) or "-")' \
-		"$1/result.json" "$2" 2>/dev/null || echo -
-}
 
 printf '%s\n' "arch smp run verdict seconds first-failing-line" >"$out/runs.txt"
 for a in $arches; do
@@ -73,11 +64,10 @@ for a in $arches; do
 		stop_load
 		verdict=$(sed -n 's/^vmrun: verdict \([A-Z0-9-]*\).*/\1/p' "$out/last-run.log")
 		rundir=$(sed -n 's/^vmrun: results in //p' "$out/last-run.log" | tail -n 1)
-		[ -z "$rundir" ] || rundir="$TOP/${rundir#"$TOP"/}"
 		secs=$(result_field "$rundir" time_total_s)
 		line=-
 		if [ "${verdict:-INFRA}" != PASS ]; then
-			if [ -n "$rundir" ] && [ -d "$rundir" ]; then
+			if [ -n "$rundir" ] && [ -d "$TOP/${rundir#"$TOP"/}" ]; then
 				line=$(result_field "$rundir" first_failure | cut -c1-140)
 			else
 				cp "$out/last-run.log" "$out/infra-$a-$i.log"
