@@ -54,7 +54,7 @@ VCPU_PC = re.compile(r"^vmrun: vCPU (\d+): PC [0-9a-f]+ (\S+)")
 # inlined callers) and the spin lock slow paths of x86, arm64 (the
 # smp_cond_load wait) and powerpc.
 SPINNING = re.compile(
-    r"^(__?mm_get_cid|mm_cid_\w+|\w*queued_spin_lock\w*|_raw_spin_lock\w*|do_raw_spin_lock|"
+    r"^((?:__)?mm_get_cid|mm_cid_\w+|\w*queued_spin_lock\w*|_raw_spin_lock\w*|do_raw_spin_lock|"
     r"arch_spin_lock|__cmpwait_case_\w+|splpar_spin_yield\w*|__spin_yield)\+0x")
 END_MARKER = re.compile(r"^mmcid-vm: END rc=(\d+)\s*$")
 # The line of a test's own output that says which check failed.
