@@ -50,11 +50,11 @@ LOCKDEP_TITLES = re.compile(
 HANG_MARKER = re.compile(r"^vmrun: .*asking the guest for backtraces")
 # vmrun's "info registers" samples after a hang, one line per vCPU each.
 VCPU_PC = re.compile(r"^vmrun: vCPU (\d+): PC [0-9a-f]+ (\S+)")
-# Where a CPU busy-waits: the mm_cid allocator (mm_get_cid() and its
-# inlined callers) and the spin lock slow paths of x86, arm64 (the
-# smp_cond_load wait) and powerpc.
+# Where a CPU busy-waits: the mm_cid allocator (mm_get_cid(), its
+# inlined callers and the bitmap search it loops over) and the spin lock
+# slow paths of x86, arm64 (the smp_cond_load wait) and powerpc.
 SPINNING = re.compile(
-    r"^((?:__)?mm_get_cid|mm_cid_\w+|\w*queued_spin_lock\w*|_raw_spin_lock\w*|do_raw_spin_lock|"
+    r"^((?:__)?mm_get_cid|mm_cid_\w+|_?find_first_zero_bit|\w*queued_spin_lock\w*|_raw_spin_lock\w*|do_raw_spin_lock|"
     r"arch_spin_lock|__cmpwait_case_\w+|splpar_spin_yield\w*|__spin_yield)\+0x")
 END_MARKER = re.compile(r"^mmcid-vm: END rc=(\d+)\s*$")
 # The line of a test's own output that says which check failed.
