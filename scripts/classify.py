@@ -181,6 +181,7 @@ def classify(text, timed_out=False, started=True, allowlist=()):
         check = next((line.lstrip("# ") for line in stripped if FAILING_CHECK.search(line)), None)
         if check:
             details["first_failure"] += ": " + check
+            details["failure_line"] = check  # where it shows up in the log
         return "TEST-FAIL", details
     if end != 0:
         details["first_failure"] = "tests ended with rc=%d" % end

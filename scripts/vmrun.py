@@ -332,7 +332,7 @@ def main():
     # a silent hang: to the last output), for make prove's statistics.
     failed_at = None
     if verdict not in ("PASS", "INFRA"):
-        ff = details["first_failure"]
+        ff = details.get("failure_line") or details["first_failure"]
         if ff:
             failed_at = next((t for t, s in lines_at if ff in s), None)
         if failed_at is None and timed_out and proc:
