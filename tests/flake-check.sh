@@ -10,8 +10,12 @@
 #   SMP         vCPU counts used in turn ("2 4 8")
 #   LOAD (0)    1: stress-ng --cpu 2 runs on the host beside QEMU
 #   VARIANT     fixed (default) or mainline-fixed
-# Consoles and result.json of every run: build/flake/<id>/. Exit 0 when
-# every run passed.
+# Consoles and result.json of every run: build/flake/<id>/. Every run is
+# also appended to build/flake/ledger.tsv under the identity of what it
+# tested (the content of selftests/, patches/, configs/, scripts/guest/),
+# so that runs of the same suite and kernel add up across invocations;
+# the second table counts them. Exit 0 when every run of this invocation
+# passed.
 set -euo pipefail
 source "$(dirname "$0")/../scripts/lib.sh"
 
@@ -29,6 +33,11 @@ done
 case "$load" in 0 | 1) ;; *) die "LOAD=$load: use 1 (stress-ng beside QEMU) or 0" ;; esac
 [ "$load" = 0 ] || need_packages stress-ng
 
+# What a run tests: the suite, the guest image's scripts, the patches and
+# the kernel configs, as the working tree has them.
+ident=$(cd "$TOP" && git ls-files -z -- selftests patches configs scripts/guest |
+	sort -z | xargs -0 sha256sum | sha256sum | cut -c1-12)
+ledger="$BUILD/flake/ledger.tsv"
 out=$(new_run_dir flake)
 log "make flake-check: $variant, $runs runs per architecture, SMP $smps, load $load; results in ${out#"$TOP"/}"
 
@@ -76,6 +85,8 @@ for a in $arches; do
 		fi
 		log "$a SMP=$smp run $i/$runs: ${verdict:-INFRA} (${secs} s)${line:+ $line}"
 		printf '%s %s %s %s %s %s\n' "$a" "$smp" "$i" "${verdict:-INFRA}" "$secs" "${line:--}" >>"$out/runs.txt"
+		printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$ident" "$(date -u +%FT%TZ)" "$variant" \
+			"$load" "$a" "$smp" "${verdict:-INFRA}" "$secs" "${line:--}" >>"$ledger"
 	done
 done
 
@@ -96,5 +107,23 @@ done
 		printf "%-8s %4s %5d %5d %7d\n", "total", "", tn, tp, tn - tp
 	}' "$out/runs.txt"
 	awk 'NR > 1 && $4 != "PASS" { $5 = ""; print "  " $0 }' "$out/runs.txt"
+	echo
+	echo "all runs of suite and patches $ident, $variant, load $load (build/flake/ledger.tsv):"
+	awk -F '\t' -v id="$ident" -v v="$variant" -v l="$load" '
+	$1 == id && $3 == v && $4 == l {
+		k = $5 " " $6; n[k]++; if ($7 == "PASS") p[k]++
+		if (!(k in seen)) { seen[k] = 1; order[++m] = k }
+		if ($7 != "PASS") bad[++nb] = "  " $5 " SMP=" $6 " " $2 ": " $7 " " $9
+	}
+	END {
+		printf "%-8s %4s %5s %5s %7s\n", "arch", "smp", "runs", "PASS", "other"
+		for (i = 1; i <= m; i++) {
+			k = order[i]; split(k, f, " ")
+			printf "%-8s %4s %5d %5d %7d\n", f[1], f[2], n[k], p[k], n[k] - p[k]
+			tn += n[k]; tp += p[k]
+		}
+		printf "%-8s %4s %5d %5d %7d\n", "total", "", tn, tp, tn - tp
+		for (i = 1; i <= nb; i++) print bad[i]
+	}' "$ledger"
 } | tee "$out/table.txt"
 ! awk 'NR > 1 && $4 != "PASS" { bad = 1 } END { exit !bad }' "$out/runs.txt"

@@ -68,6 +68,40 @@ std::string UniquenessLedger::report() const
 	return s.str();
 }
 
+void ModeChecker::observe(bool percpu_expected, unsigned users, unsigned cpu_a, uint32_t cid_a,
+			  unsigned cpu_b, uint32_t cid_b)
+{
+	observations_++;
+	if ((cid_a != cid_b) == percpu_expected)
+		return;
+	if (!violations_) {
+		std::ostringstream s;
+		s << (percpu_expected ? "per CPU" : "per task") << " mode expected at " << users
+		  << " users, but mm_cid " << cid_a << " on cpu " << cpu_a << " and " << cid_b
+		  << " on cpu " << cpu_b << " show per " << (percpu_expected ? "task" : "CPU")
+		  << " ownership";
+		first_ = s.str();
+	}
+	violations_++;
+}
+
+void ModeChecker::merge(const ModeChecker &o)
+{
+	if (o.violations_ && !violations_)
+		first_ = o.first_;
+	observations_ += o.observations_;
+	violations_ += o.violations_;
+}
+
+std::string ModeChecker::report() const
+{
+	std::ostringstream s;
+	s << observations_ << " two-CPU probes";
+	if (violations_)
+		s << ": " << violations_ << " in the wrong mode, first: " << first_;
+	return s.str();
+}
+
 void CpuIdChecker::observe(uint32_t cpu_id, bool allowed)
 {
 	observations_++;

@@ -76,6 +76,27 @@ private:
 	uint32_t first_bad_ = 0;
 };
 
+// Ownership mode: once settled, one thread pinned to CPU a and then to
+// CPU b shows which owner its mm_cid has. In per task mode the task owns
+// it, so both reads give the same mm_cid; in per CPU mode each CPU owns
+// one, so they differ. The mode the test's model expects is compared
+// with the kernel's, which density alone cannot see (a process in the
+// wrong mode stays dense).
+class ModeChecker
+{
+public:
+	void observe(bool percpu_expected, unsigned users, unsigned cpu_a, uint32_t cid_a,
+		     unsigned cpu_b, uint32_t cid_b);
+	void merge(const ModeChecker &other);
+	bool ok() const { return violations_ == 0; }
+	uint64_t observations() const { return observations_; }
+	std::string report() const;
+
+private:
+	uint64_t observations_ = 0, violations_ = 0;
+	std::string first_;
+};
+
 // Liveness: per-thread progress counters sampled over time. A thread is
 // stuck when it is active and its counter has not moved for @limit; the
 // test's threads never wait longer than a few milliseconds on purpose, so

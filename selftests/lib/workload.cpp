@@ -109,16 +109,37 @@ void Workload::unsettle()
 void Workload::settle(std::chrono::milliseconds dwell)
 {
 	bound_ = model_.settled_bound();
+	percpu_ = model_.percpu();
+	users_ = model_.users();
 	epoch_.fetch_add(epoch_ & 1 ? 2 : 1);
-	// Let every worker schedule out and in and check a few times.
-	auto until = std::chrono::steady_clock::now() + dwell;
-	while (std::chrono::steady_clock::now() < until) {
+	const uint32_t settled = epoch_.load(); // only the controller writes it
+	// Let every worker schedule out and in, probe and check a few times.
+	auto probed = [&] {
+		for (auto &w : workers_)
+			if (w->probed.load() != settled)
+				return false;
+		return true;
+	};
+	const auto start = std::chrono::steady_clock::now();
+	bool told = false;
+	while (!probed() || std::chrono::steady_clock::now() < start + dwell) {
 		{
 			std::lock_guard<std::mutex> g(block_lock_);
 		}
 		block_cv_.notify_all();
 		controller_progress();
 		std::this_thread::sleep_for(std::chrono::milliseconds(1));
+		// Only a note: a slow host delays the probes, and a thread the
+		// kernel stopped running is the watchdog's to report.
+		if (!told && std::chrono::steady_clock::now() > start + std::chrono::seconds(10)) {
+			told = true;
+			for (auto &w : workers_)
+				if (w->probed.load() != settled)
+					printf(
+					    "# settle: worker %u (%s) has not probed after 10 s\n",
+					    w->slot, behavior_name(w->behavior));
+			fflush(stdout);
+		}
 	}
 }
 
@@ -197,6 +218,40 @@ void Workload::count_once(unsigned slot, Results &r, uint32_t epoch_seen, bool s
 	}
 }
 
+// Pins the thread to two CPUs of @allowed in turn and reads its mm_cid on
+// each, then restores @own. sched_setaffinity() returns only once the
+// thread runs on an allowed CPU, so each read is from the CPU just set.
+void Workload::probe_mode(const cpu_set_t &allowed, const cpu_set_t &own, std::mt19937_64 &rng,
+			  uint32_t epoch, Results &r)
+{
+	const int n = CPU_COUNT(&allowed);
+	if (n < 2)
+		return;
+	const int first = static_cast<int>(rng() % n);
+	const int second = static_cast<int>((first + 1 + rng() % (n - 1)) % n);
+	unsigned cpu[2] = {0, 0};
+	uint32_t cid[2] = {0, 0};
+	bool pinned = true;
+	for (int i = 0; i < 2; i++) {
+		int pick = i ? second : first, c = 0;
+		for (; c < CPU_SETSIZE; c++)
+			if (CPU_ISSET(c, &allowed) && pick-- == 0)
+				break;
+		cpu_set_t one;
+		CPU_ZERO(&one);
+		CPU_SET(c, &one);
+		pinned &= sched_setaffinity(0, sizeof(one), &one) == 0;
+		RseqAbi &area = ThreadRseq::area();
+		cid[i] = __atomic_load_n(&area.mm_cid, __ATOMIC_RELAXED);
+		cpu[i] = __atomic_load_n(&area.cpu_id, __ATOMIC_RELAXED);
+		pinned &= cpu[i] == static_cast<unsigned>(c);
+	}
+	sched_setaffinity(0, sizeof(own), &own);
+	// A fork or exit since the epoch began voids the probe.
+	if (pinned && epoch_.load() == epoch)
+		r.mode.observe(percpu_.load(), users_.load(), cpu[0], cid[0], cpu[1], cid[1]);
+}
+
 void Workload::worker_main(Worker *w)
 {
 	ThreadRseq rseq;
@@ -207,7 +262,8 @@ void Workload::worker_main(Worker *w)
 		r.registration_errors++;
 		merge(r);
 		release_slot(w->slot);
-		w->committed = true; // nothing to wait for: the check reports it
+		w->probed = UINT32_MAX; // nothing to wait for: the check reports it
+		w->committed = true;
 		return;
 	}
 	std::mt19937_64 rng(opts_.seed ^ (0x9e3779b97f4a7c15ull * (w->slot + 1)));
@@ -219,7 +275,9 @@ void Workload::worker_main(Worker *w)
 
 	if (hooks_.start)
 		hooks_.start();
-	uint32_t epoch_seen = epoch_.load(), last_cid = 0;
+	// Not an epoch: a thread which starts after settle() began must
+	// still take part in it (settle() waits for its probe).
+	uint32_t epoch_seen = epoch_.load() - 1, last_cid = 0;
 	bool settled_now = false;
 	while (!w->stop.load(std::memory_order_relaxed)) {
 		uint32_t e = epoch_.load();
@@ -228,6 +286,8 @@ void Workload::worker_main(Worker *w)
 			settled_now = false;
 			if (e & 1) {
 				schedule_out_and_in();
+				probe_mode(allowed, own, rng, e, r);
+				w->probed = e;
 				settled_now = true;
 			}
 		}
@@ -310,6 +370,7 @@ void Workload::merge(const Results &r)
 	results_.always.merge(r.always);
 	results_.settled.merge(r.settled);
 	results_.cpu.merge(r.cpu);
+	results_.mode.merge(r.mode);
 	results_.commits += r.commits;
 	results_.aborts += r.aborts;
 	results_.registration_errors += r.registration_errors;
@@ -337,6 +398,7 @@ int Workload::finish(const char *name)
 	verdict("density (below the settled bound)", r.settled.ok(), r.settled.report());
 	verdict("uniqueness", ledger_.ok(), ledger_.report());
 	verdict("cpu_id", r.cpu.ok(), r.cpu.report());
+	verdict("ownership mode", r.mode.ok(), r.mode.report());
 	verdict("critical sections committed", r.commits > 0,
 		std::to_string(r.commits) + " commits");
 	fflush(stdout);

@@ -62,13 +62,31 @@ public:
 	const Options &options() const { return opts_; }
 	std::mt19937_64 &rng() { return rng_; }
 
+	// A failed execve() of the controller: the kernel counts it as an
+	// exit (sched_mm_cid_before_execve()) and a fork (..._after_execve()).
+	void exec_failed()
+	{
+		model_.exit();
+		model_.fork();
+	}
+	// A child which shared the mm until it exited or exec'd (vfork(),
+	// posix_spawn(), CLONE_VM): one fork and one exit of a CID user.
+	void child_came_and_went()
+	{
+		unsettle();
+		model_.fork();
+		model_.exit();
+	}
 	// The process affinity was widened to @nr CPUs (the deferred path).
 	void widened_to(unsigned nr) { model_.widened_to(nr); }
 	// The settled bound does not apply until settle(): used while the
 	// user count changes behind the model's back.
 	void unsettle();
 	// Declares the current user count settled: every worker schedules out
-	// and in once, then checks mm_cid against the model's settled bound.
+	// and in once, probes the ownership mode on two CPUs (ModeChecker),
+	// then checks mm_cid against the model's settled bound. Returns once
+	// every worker has probed and @dwell has passed: the checks need that
+	// much progress of every thread, however slowly the host runs it.
 	void settle(std::chrono::milliseconds dwell = std::chrono::milliseconds(20));
 	// One threshold crossing completed.
 	void crossed() { shared_->crossings++; }
@@ -91,6 +109,7 @@ private:
 		std::thread thread;
 		std::atomic<bool> stop{false};
 		std::atomic<bool> committed{false}; // one critical section, or gave up
+		std::atomic<uint32_t> probed{0};    // last settled epoch it probed
 		unsigned slot = 0;
 		Behavior behavior = Behavior::spin;
 	};
@@ -98,6 +117,7 @@ private:
 		DensityChecker always{0};
 		DensityChecker settled{0};
 		CpuIdChecker cpu{0};
+		ModeChecker mode;
 		uint64_t commits = 0, aborts = 0, registration_errors = 0;
 	};
 
@@ -106,6 +126,8 @@ private:
 	void release_slot(unsigned slot);
 	void count_once(unsigned slot, Results &r, uint32_t epoch_seen, bool settled_now,
 			uint32_t &last_cid);
+	void probe_mode(const cpu_set_t &allowed, const cpu_set_t &own, std::mt19937_64 &rng,
+			uint32_t epoch, Results &r);
 	void merge(const Results &r);
 
 	Options opts_;
@@ -120,9 +142,11 @@ private:
 	std::mutex slots_lock_;
 
 	UniquenessLedger ledger_;
-	const bool unprotected_;	 // --plant=unprotected
-	std::atomic<uint32_t> epoch_{0}; // odd: settled, even: changing
-	std::atomic<uint32_t> bound_{0}; // settled bound of the current epoch
+	const bool unprotected_;	  // --plant=unprotected
+	std::atomic<uint32_t> epoch_{0};  // odd: settled, even: changing
+	std::atomic<uint32_t> bound_{0};  // settled bound of the current epoch
+	std::atomic<bool> percpu_{false}; // the mode the model expects then
+	std::atomic<unsigned> users_{1};  // and its user count
 	std::mutex block_lock_;
 	std::condition_variable block_cv_;
 

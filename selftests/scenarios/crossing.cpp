@@ -32,8 +32,13 @@ void cross_once(Workload &w, const Behavior *behaviors, unsigned nr_behaviors)
 	while (w.model().users() < high_users(w))
 		w.add_worker(behaviors[i++ % nr_behaviors]);
 	w.settle();
-	while (w.model().users() > low_users(w))
+	while (w.model().users() > low_users(w)) {
 		w.remove_worker();
+		// The last count which stays in per CPU mode: an early switch
+		// back shows there (ModeChecker).
+		if (w.model().percpu() && w.model().users() == w.model().pcpu_thrs())
+			w.settle();
+	}
 	w.settle();
 	w.crossed();
 }

@@ -146,6 +146,9 @@ int execve_case(Workload &w, const ExecCase &c)
 		char *argv[] = {path, nullptr};
 		int rc = execve(path, argv, environ);
 		int err = errno;
+		// EACCES comes before sched_mm_cid_before_execve().
+		if (rc == -1 && c.file != ExecFile::not_allowed)
+			w.exec_failed();
 		uint32_t cid = rseq.mm_cid();
 		printf("# %s: execve() #%u = %d (%s), then mm_cid %u on cpu %u\n", c.name, i + 1,
 		       rc, strerror(err), cid, rseq.cpu_id());
@@ -225,7 +228,8 @@ int execve_fail_threads(Workload &w)
 	unsigned bad = 0, first_bad = 0, tries = 50;
 	for (unsigned i = 0; i < tries; i++) {
 		char *argv[] = {path, nullptr};
-		execve(path, argv, environ);
+		if (execve(path, argv, environ) == -1)
+			w.exec_failed();
 		// Read right away: what the kernel published on the return from
 		// execve(), before a later schedule in could repair it.
 		uint32_t cid = rseq.mm_cid();

@@ -23,7 +23,7 @@ int exit_at_once(void *)
 	_exit(0);
 }
 
-bool spawn_one(unsigned kind)
+bool spawn_one(Workload &w, unsigned kind)
 {
 	static char true_path[] = "/bin/true";
 	char *argv[] = {true_path, nullptr};
@@ -49,6 +49,7 @@ bool spawn_one(unsigned kind)
 	}
 	if (pid < 0)
 		return false;
+	w.child_came_and_went();
 	int status;
 	return waitpid(pid, &status, 0) == pid && WIFEXITED(status);
 }
@@ -62,9 +63,8 @@ int spawn(Workload &w)
 		// Sit at the threshold, then let the children cross it.
 		while (w.model().users() + 1 < w.thresholds().users_to_enter_percpu())
 			w.add_worker(mix[w.workers() % 3]);
-		w.unsettle();
 		for (unsigned k = 0; k < 30; k++, spawned++) {
-			failures += !spawn_one(k);
+			failures += !spawn_one(w, k);
 			w.controller_progress();
 		}
 		w.settle();

@@ -51,6 +51,26 @@ TEST(Uniqueness, OutOfRangeCounterThrows)
 	EXPECT_THROW(l.counter(2), std::out_of_range);
 }
 
+TEST(Mode, AgreesWithOwnership)
+{
+	ModeChecker m;
+	m.observe(false, 3, 0, 2, 1, 2); // per task: the task keeps its mm_cid
+	m.observe(true, 5, 0, 1, 3, 0);	 // per CPU: each CPU has its own
+	EXPECT_TRUE(m.ok());
+	EXPECT_EQ(m.observations(), 2u);
+}
+
+TEST(Mode, FlagsWrongMode)
+{
+	ModeChecker m;
+	m.observe(false, 1, 0, 0, 2, 1); // the kernel went per CPU at 1 user
+	m.observe(true, 2, 1, 3, 0, 3);	 // the kernel went back early
+	EXPECT_FALSE(m.ok());
+	EXPECT_NE(m.report().find("2 in the wrong mode, first: per task mode expected at 1 "
+				  "users, but mm_cid 0 on cpu 0 and 1 on cpu 2 show per CPU"),
+		  std::string::npos);
+}
+
 TEST(CpuId, FlagsImpossibleAndDisallowedCpus)
 {
 	CpuIdChecker c(4);
