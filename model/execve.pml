@@ -23,6 +23,14 @@
  *             is below max_cids (1) and T1's below max_cids (2), which
  *             mainline also breaks when it does not lock up (run with
  *             pan -E: the lock-up is not the error looked for).
+ * -DCHECK_BRIDGE: then let the process grow past max_cids again and
+ *             assert that mm_update_max_cids()'s flip of the mode word,
+ *             mode ^ (MM_CID_TRANSIT | MM_CID_ONCPU), enters per CPU mode
+ *             with the transition bit set, the bridge patch 1 of the
+ *             mode transition series relies on. Mainline leaves
+ *             MM_CID_TRANSIT set after the failed execve(), so the flip
+ *             clears it: the next switch runs without the bridge (pan -E
+ *             again).
  */
 
 #ifndef NCPU
@@ -43,6 +51,7 @@ byte t0cid;		/* T0's task_struct::mm_cid.cid */
 byte t0cpu;
 byte t1cid = UNSET;	/* the new thread's */
 bool percpu = true, transit;
+byte mode = ONCPU;	/* mm::mm_cid::mode, the one word of the series */
 byte users = 1, max_cids, pcpu_thrs = 1;
 
 /* mm_get_cid(): the lowest free CID below max_cids, else below NCPU. */
@@ -159,6 +168,7 @@ next:			c++
 	pcpu_thrs = 0;
 	percpu = false;
 	transit = true;
+	mode = mode ^ (TRANSIT | ONCPU);
 	printf("T0: before_execve: last user gone, CID back, mode per task + TRANSIT\n");
 #ifdef MAINLINE
 	printf("T0: \"Ignore mode change. There is nothing to do.\"\n");
@@ -180,6 +190,7 @@ next:			c++
 	:: else -> break
 	od;
 	transit = false;
+	mode = mode & ~TRANSIT;	/* mm_cid_complete_transit() */
 #endif
 
 	/* sched_exec(): T0 may be moved */
@@ -211,6 +222,13 @@ next:			c++
 	assert(t1cid != t0cid);
 #ifdef CHECK_DENSITY
 	assert(t1cid < max_cids);
+#endif
+#ifdef CHECK_BRIDGE
+	/* More threads, until users > max_cids: the switch to per CPU mode */
+	mode = mode ^ (TRANSIT | ONCPU);
+	printf("T0: pthread_create() past max_cids: mode ONCPU %d, TRANSIT %d\n",
+	       (mode & ONCPU) != 0, (mode & TRANSIT) != 0);
+	assert(mode == (ONCPU | TRANSIT));
 #endif
 	skip
 }

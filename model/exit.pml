@@ -16,6 +16,15 @@
  *              already inactive task, the CPU's CID left to the walk.
  * -DPLANT_KEEP_IDLE: the walk does not drop the CID of a CPU whose
  *              current task is not a user (a planted mistake).
+ * -DPRE_1E83CCD: mm_drop_cid_on_cpu() without the ONCPU check which
+ *              1e83ccd5921a ("sched/mmcid: Don't assume CID is CPU owned
+ *              on mode switch") added: it drops whatever the slot holds.
+ *
+ * T0 starts either with CPU0's CID (ONCPU) or, nondeterministically,
+ * with the transitional CID the last switch to per CPU mode gave it
+ * while it ran (T0 and CPU0's slot both hold cid | TRANSIT, T0 has not
+ * scheduled since): the state of CVE-2026-23225, in which the CPU's slot
+ * carries MM_CID_TRANSIT and does not own a CID.
  *
  * Checked: no inactive task holds a CID (what the debug check
  * mmcid_check_inactive looks for), no two CIDs leaked, the pool never
@@ -72,15 +81,21 @@ inline get_cid(gv)
 	}
 }
 
-inline drop_cid(dv)	{ assert(pool[dv] == 1); pool[dv] = 0; used-- }
+/* clear_bit() of a CID the pool has: in range and taken */
+inline drop_cid(dv)	{ assert(dv < NCPU && pool[dv] == 1); pool[dv] = 0; used-- }
 
 /* mm_drop_cid_on_cpu() */
 inline drop_on_cpu(dc)
 {
+#ifdef PRE_1E83CCD
+	/* clears ONCPU and drops the rest, TRANSIT bit and all */
+	pcid[dc] = pcid[dc] & ~ONCPU; drop_cid(pcid[dc])
+#else
 	if
 	:: on_cpu(pcid[dc]) -> pcid[dc] = VAL(pcid[dc]); drop_cid(pcid[dc])
 	:: else
 	fi
+#endif
 }
 
 /* mm_cid_schedout() with patch 4 */
@@ -256,7 +271,11 @@ init {
 		used = NCPU;
 		/* T0 runs on CPU0 with CPU0's CID; T1 ran last on CPU1 */
 		is_user[0] = true; is_user[1] = true;
-		curr[0] = 0; tcid[0] = 0 | ONCPU;
+		curr[0] = 0;
+		if
+		:: tcid[0] = 0 | ONCPU
+		:: tcid[0] = 0 | TRANSIT; pcid[0] = tcid[0]
+		fi;
 		tcid[1] = 1 | ONCPU;
 		if
 		:: curr[1] = 1	/* T1 running on CPU1 */

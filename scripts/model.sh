@@ -95,19 +95,33 @@ grep -q '^pan:1: invalid end state' "$out/execve-mainline/pan.out" || {
 echo "  the lock-up, as SPIN found it:"
 trail execve-mainline -DMAINLINE
 echo "    ... and T1's mm_get_cid() never returns: every CID is owned by a CPU or T0"
-verify execve-fixed clean -DCHECK_DENSITY
-verify execve-fixed-4cpu clean -DNCPU=4 -DCHECK_DENSITY
+verify execve-fixed clean -DCHECK_DENSITY -DCHECK_BRIDGE
+verify execve-fixed-4cpu clean -DNCPU=4 -DCHECK_DENSITY -DCHECK_BRIDGE
 PAN_FLAGS=-E
 verify execve-mainline-density error -DMAINLINE -DCHECK_DENSITY
 PAN_FLAGS=
 echo "  where it does not lock up, mainline leaves a CID above max_cids:"
 trail execve-mainline-density -DMAINLINE -DCHECK_DENSITY
+PAN_FLAGS=-E
+verify execve-mainline-bridge error -DMAINLINE -DCHECK_BRIDGE
+PAN_FLAGS=
+grep -q 'assertion violated (mode==(64|32))' "$out/execve-mainline-bridge/pan.out" || {
+	echo "FAIL execve-mainline-bridge: the error is not the missing transition bit"
+	failed=$((failed + 1))
+}
+echo "  and its next switch to per CPU mode runs without the transition bridge:"
+trail execve-mainline-bridge -DMAINLINE -DCHECK_BRIDGE
 echo
 echo "model: exit-initiated switch back to per task mode, 4 CPUs, T0 exits, T1 scheduled on CPUs 0-2"
 MODEL=exit.pml
 verify exit clean
 verify exit-without-patch3 clean -DPRE3
 verify exit-planted-keep-idle error -DPLANT_KEEP_IDLE
+verify exit-before-1e83ccd5921a error -DPRE_1E83CCD
+grep -q 'assertion violated ((pcid\[0\]<4)' "$out/exit-before-1e83ccd5921a/pan.out" || {
+	echo "FAIL exit-before-1e83ccd5921a: the error is not the out-of-range clear_bit()"
+	failed=$((failed + 1))
+}
 echo "  (without patch 3 the protocol is as correct: on this form of the exit path the"
 echo "   CPU's CID is dropped by the walk instead of at once; see Documentation/model.md)"
 MODEL=mmcid.pml
