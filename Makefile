@@ -15,7 +15,7 @@ export PROVE_ARCHES PROVE_CASES RUNS FIXED_RUNS NOKNOB_RUNS EXECVE_RUNS PROVE_SE
 S := scripts
 
 .PHONY: help base apply kernel initramfs selftests vmtest vmtest-all checkpatch model \
-	verify-series bisect-check litmus prove execve-neighbours speed bench kdir-demo check fresh-check flake-check mutants clean distclean
+	verify-series bisect-check outgoing litmus prove execve-neighbours speed bench kdir-demo check fresh-check flake-check mutants clean distclean
 
 help:
 	@echo "Main job:"
@@ -43,6 +43,8 @@ help:
 	@echo "  make selftests      build the selftests for the host"
 	@echo "  make checkpatch     checkpatch.pl --strict on every patch"
 	@echo "  make verify-series  fixed tree vs pristine 7.2 in the touched files"
+	@echo "  make outgoing       the v2 series and each fix as mail-ready files, signed off"
+	@echo "                      by your git identity, To/Cc from get_maintainer.pl (not sent)"
 	@echo "  make bisect-check   build after the fixture and after each patch"
 	@echo "  make model          SPIN: the pre-fix live lock, the fixed protocol verified"
 	@echo "  make litmus         herd7 + LKMM: the mode word and the barriers of patch 2"
@@ -72,6 +74,9 @@ vmtest-all:
 
 checkpatch:
 	@$(S)/checkpatch-series.sh
+
+outgoing:
+	@$(S)/outgoing.sh
 
 model:
 	@$(S)/model.sh

@@ -156,6 +156,18 @@ else
 	failed=$((failed + 1))
 fi
 
+# make outgoing signs off as the sender: no identity, no files.
+rm -rf "$TOP/build/outgoing.tmp"
+expect_error "make outgoing without a sender identity" "user.name and user.email are unset" \
+	env HOME="$scratch" XDG_CONFIG_HOME="$scratch" GIT_CONFIG_NOSYSTEM=1 "$TOP/scripts/outgoing.sh"
+n=$((n + 1))
+if [ ! -e "$TOP/build/outgoing.tmp" ]; then
+	echo "ok $n - make outgoing without a sender identity: nothing half-written"
+else
+	echo "not ok $n - make outgoing left build/outgoing.tmp behind"
+	failed=$((failed + 1))
+fi
+
 echo "1..$n"
 echo "# $((n - failed)) passed, $failed failed"
 [ "$failed" -eq 0 ]
