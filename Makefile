@@ -9,13 +9,13 @@ export ARCH VARIANT DEBUG SMP MEM TIMEOUT IDLE_TIMEOUT RUN APPEND QUIET VERBOSE
 export BASE_VERSION CROSS_COMPILE CONFIG_EXTRA UPDATE VARIANTS MATRIX_ARCHES KNOBS
 export KDIR EXTRA_PATCHES SANITIZER AM_FLAGS SPEED_ARCHES SPEED_CLEAN
 export BISECT_QUICK BENCH_ARGS BENCH_ARCHES BENCH_RUNS BENCH_SECONDS BENCH_RATE BENCH_DEBUG BENCH_SPEED
-export FRESH_STEPS FRESH_MIRROR CHECK_QUICK LOAD MUTANTS MUTANT_IDLE
+export KERNEL_URL INITRD_URL FRESH_STEPS FRESH_MIRROR CHECK_QUICK LOAD MUTANTS MUTANT_IDLE
 export PROVE_ARCHES PROVE_CASES RUNS FIXED_RUNS NOKNOB_RUNS EXECVE_RUNS PROVE_SECONDS PROVE_DELAY_US RESULTS VMTEST_NO_BUILD
 
 S := scripts
 
 .PHONY: help base apply kernel initramfs selftests vmtest vmtest-all checkpatch model \
-	verify-series bisect-check outgoing litmus prove execve-neighbours speed bench kdir-demo check fresh-check flake-check mutants clean distclean
+	verify-series bisect-check outgoing lava-jobs litmus prove execve-neighbours speed bench kdir-demo check fresh-check flake-check mutants clean distclean
 
 help:
 	@echo "Main job:"
@@ -43,6 +43,8 @@ help:
 	@echo "  make selftests      build the selftests for the host"
 	@echo "  make checkpatch     checkpatch.pl --strict on every patch"
 	@echo "  make verify-series  fixed tree vs pristine 7.2 in the touched files"
+	@echo "  make lava-jobs      LAVA job definitions + device dictionaries per ARCH x VARIANT,"
+	@echo "                      validated with lava_common's schemas (build/lava/jobs/)"
 	@echo "  make outgoing       the v2 series and each fix as mail-ready files, signed off"
 	@echo "                      by your git identity, To/Cc from get_maintainer.pl (not sent)"
 	@echo "  make bisect-check   build after the fixture and after each patch"
@@ -77,6 +79,9 @@ checkpatch:
 
 outgoing:
 	@$(S)/outgoing.sh
+
+lava-jobs:
+	@$(S)/lava-jobs.sh
 
 model:
 	@$(S)/model.sh

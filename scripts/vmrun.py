@@ -45,6 +45,15 @@ def arch_description(arch):
     return desc
 
 
+def kernel_append(desc, extra):
+    """The guest's kernel command line: console, panic on every kind of
+    hang the runner should see, the arch's own options, then @extra."""
+    return " ".join(filter(None, [
+        "console=" + desc["CONSOLE"], "panic=-1", "panic_sys_info=all_bt",
+        "sysctl.kernel.panic_on_rcu_stall=1", "softlockup_all_cpu_backtrace=1",
+        desc.get("QEMU_APPEND", ""), extra]))
+
+
 def qemu_command(desc, kernel, initrd, smp, mem, append, monitor):
     cmd = [desc["QEMU_BIN"]] + shlex.split(desc["QEMU_MACHINE"])
     cmd += ["-accel", "tcg,thread=multi", "-smp", str(smp), "-m", str(mem),
@@ -203,10 +212,7 @@ def main():
     except OSError:
         pass
 
-    append = " ".join(filter(None, [
-        "console=" + desc["CONSOLE"], "panic=-1", "panic_sys_info=all_bt",
-        "sysctl.kernel.panic_on_rcu_stall=1", "softlockup_all_cpu_backtrace=1",
-        desc.get("QEMU_APPEND", ""), args.append]))
+    append = kernel_append(desc, args.append)
     # Unix socket paths are limited to 108 bytes: keep it short, not in rundir.
     mondir = tempfile.mkdtemp(prefix="mmcid-mon-")
     monitor = os.path.join(mondir, "sock")
