@@ -66,6 +66,8 @@ run_check selftests-catch-planted-duplicate "$TOP/tests/selftests-planted.sh" \
 	"$BUILD/selftests/host/mm_cid_transitions"
 run_check rseq-abort-catches-planted-loss "$TOP/tests/rseq-abort-planted.sh" \
 	"$BUILD/selftests/host/rseq_abort"
+run_check lava-jobs "$TOP/scripts/lava-jobs.sh"
+run_check lava-jobs-refuse-planted-invalid "$TOP/tests/lava-jobs-planted.sh"
 # CHECK_QUICK=1: only the checks above, which build no kernel (what
 # make fresh-check runs in its fresh root).
 if [ "${CHECK_QUICK:-0}" = 1 ]; then
@@ -86,6 +88,9 @@ run_check kernel-x86_64-fixed env ARCH=x86_64 VARIANT=fixed "$TOP/scripts/build-
 # harness uses must be one it installs.
 run_check fresh-check "$TOP/tests/fresh-check.sh"
 run_check verdict-demos "$TOP/tests/verdict-demos.sh"
+# Mail-ready patches need the sender's git identity, which only the
+# host's checkout has (not the fresh root).
+run_check outgoing "$TOP/scripts/outgoing.sh"
 # Benchmarks are not tests: only a short run that the counters move.
 run_check bench-smoke "$TOP/tests/bench-smoke.sh"
 
