@@ -15,7 +15,7 @@ export PROVE_ARCHES PROVE_CASES RUNS FIXED_RUNS NOKNOB_RUNS EXECVE_RUNS PROVE_SE
 S := scripts
 
 .PHONY: help base apply kernel initramfs selftests vmtest vmtest-all checkpatch model \
-	verify-series bisect-check outgoing lava-jobs litmus prove execve-neighbours speed bench kdir-demo check fresh-check flake-check mutants clean distclean
+	verify-series bisect-check outgoing lava-jobs lava litmus prove execve-neighbours speed bench kdir-demo check fresh-check flake-check mutants clean distclean
 
 help:
 	@echo "Main job:"
@@ -43,6 +43,7 @@ help:
 	@echo "  make selftests      build the selftests for the host"
 	@echo "  make checkpatch     checkpatch.pl --strict on every patch"
 	@echo "  make verify-series  fixed tree vs pristine 7.2 in the touched files"
+	@echo "  make lava           one job run locally with lava-run (ARCH=, VARIANT=), vmtest's verdict"
 	@echo "  make lava-jobs      LAVA job definitions + device dictionaries per ARCH x VARIANT,"
 	@echo "                      validated with lava_common's schemas (build/lava/jobs/)"
 	@echo "  make outgoing       the v2 series and each fix as mail-ready files, signed off"
@@ -82,6 +83,9 @@ outgoing:
 
 lava-jobs:
 	@$(S)/lava-jobs.sh
+
+lava:
+	@$(S)/lava-run.sh
 
 model:
 	@$(S)/model.sh

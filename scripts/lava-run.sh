@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# make lava ARCH=... VARIANT=...: the job of make lava-jobs, run locally
+# with lava-run (LAVA's dispatcher from bookworm's packages, unpacked in
+# build/lava/root), with the verdict and exit code make vmtest gives for
+# the same kernel: 0 PASS, 1 TEST-FAIL, 2 kernel failure, 3 INFRA.
+# Builds what vmtest builds unless VMTEST_NO_BUILD=1. Log, console and
+# LAVA's results: build/lava/runs/<arch>/<variant>/<id>/.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+ARCH=${ARCH:-x86_64}
+VARIANT=${VARIANT:-fixed}
+check_arch "$ARCH"
+check_variant "$VARIANT"
+source "$TOP/scripts/arch/$ARCH.sh"
+need_packages "$QEMU_PKG" python3
+
+out=$(kbuild_dir "$ARCH" "$VARIANT")
+if [ "${VMTEST_NO_BUILD:-0}" != 1 ]; then
+	ARCH=$ARCH VARIANT=$VARIANT "$TOP/scripts/apply.sh"
+	ARCH=$ARCH VARIANT=$VARIANT "$TOP/scripts/build-kernel.sh"
+	ARCH=$ARCH "$TOP/scripts/mkinitramfs.sh"
+fi
+kernel="$out/$KIMAGE"
+initrd="$BUILD/initramfs/$ARCH/initramfs.cpio"
+[ -f "$kernel" ] && [ -f "$initrd" ] ||
+	die "no $ARCH $VARIANT kernel or initramfs is built: run without VMTEST_NO_BUILD=1"
+
+site=$("$TOP/scripts/lava-fetch.sh")
+run="$BUILD/lava/runs/$ARCH/$VARIANT/$(date +%Y%m%d-%H%M%S)-$$"
+mkdir -p "$run" "$BUILD/lava/tmp"
+timeout=${TIMEOUT:-600}
+PYTHONPATH=$site /usr/bin/python3 -S "$TOP/scripts/lava-jobs.py" --arch "$ARCH" \
+	--variant "$VARIANT" --smp "${SMP:-4}" --run "${RUN:-all}" --append "${APPEND:-}" \
+	--timeout "$timeout" --idle-timeout "${IDLE_TIMEOUT:-120}" --kernel "$kernel" \
+	--initrd "$initrd" --tmp "$BUILD/lava/tmp" --out "$run/job"
+log "lava-run: ${run#"$TOP"/}/job/definition.yaml"
+rc=0
+# lava-run logs YAML to stderr; -S keeps a site-packages of another
+# Python (a virtualenv on PATH) out of the unpacked tree's way.
+PYTHONPATH=$site timeout $((timeout + 300)) /usr/bin/python3 -S "$BUILD/lava/root/usr/bin/lava-run" \
+	--device "$run/job/device.yaml" --dispatcher "$run/job/dispatcher.yaml" \
+	--job-id 1 --output-dir "$run/output" "$run/job/definition.yaml" \
+	2>"$run/lava-run.log" >"$run/lava-run.out" || rc=$?
+log "lava-run exited with $rc (LAVA exits 0 when tests fail): the verdict comes from the console"
+PYTHONPATH=$site /usr/bin/python3 -S "$TOP/scripts/lava-verdict.py" "$run/lava-run.log" "$run"

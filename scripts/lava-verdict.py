@@ -1,0 +1,71 @@
+#!/usr/bin/env python3
+"""The verdict of a lava-run job, as make vmtest gives it.
+
+  lava-verdict.py LOG RUNDIR
+
+LOG is lava-run's log (the YAML lines it writes to stderr). Writes the
+guest's console (the "target" lines) to RUNDIR/console.log and LAVA's
+test results to RUNDIR/lava-results.yaml, prints both the results and
+the classifier's verdict, and exits with the verdict's code
+(classify.py). LAVA itself exits 0 when tests fail and calls a kernel
+panic an infrastructure error ("Connection closed"): the console says
+which it was.
+"""
+
+import os
+import sys
+
+import yaml
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import classify  # noqa: E402
+
+TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def read_log(path):
+    with open(path, encoding="utf-8", errors="replace") as f:
+        text = f.read()
+    try:
+        entries = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or []
+    except yaml.YAMLError:
+        # A log cut short (lava-run killed): keep the complete lines.
+        entries = []
+        for line in text.splitlines():
+            try:
+                entries += yaml.safe_load(line) or []
+            except yaml.YAMLError:
+                continue
+    return [e for e in entries if isinstance(e, dict)]
+
+
+def main():
+    if len(sys.argv) != 3:
+        sys.exit(__doc__)
+    log, rundir = sys.argv[1], sys.argv[2]
+    entries = read_log(log)
+    console = [str(e.get("msg", "")) for e in entries if e.get("lvl") == "target"]
+    results = [e.get("msg") for e in entries if e.get("lvl") == "results"]
+    errors = [str(e.get("msg", "")) for e in entries if e.get("lvl") == "error"]
+    with open(os.path.join(rundir, "console.log"), "w", encoding="utf-8") as f:
+        f.write("\n".join(console) + "\n")
+    with open(os.path.join(rundir, "lava-results.yaml"), "w", encoding="utf-8") as f:
+        yaml.safe_dump(results, f, sort_keys=False)
+
+    for r in results:
+        if isinstance(r, dict) and r.get("definition") != "lava":
+            print("lava: %-8s %s/%s" % (r.get("result"), r.get("definition"), r.get("case")))
+    for e in errors:
+        print("lava: error: %s" % e)
+    allow = classify.load_allowlist(os.path.join(TOP, "configs", "warn-allowlist.txt"))
+    started = any(classify.BOOTED.search(line) for line in console)
+    verdict, details = classify.classify("\n".join(console), timed_out=bool(errors),
+                                         started=started, allowlist=allow)
+    line = details.get("first_failure", "")
+    print("lava: verdict %s%s" % (verdict, (": " + line) if line else ""))
+    print("lava: console log: %s" % os.path.relpath(os.path.join(rundir, "console.log")))
+    sys.exit(classify.EXIT_CODES[verdict])
+
+
+if __name__ == "__main__":
+    main()
