@@ -14,8 +14,8 @@ range over the runs of:
   sched/s    schedule ins per second
 then the p4/p3 ratio of the medians, with the range of the ratios of the
 runs paired in order (run i of p3 with run i of p4). Writes summary.json
-and bitmap-rate-<arch>.png (the bitmap operation rate over the median run
-of each kernel). Exit 1 when a kernel has no complete run.
+and bitmap-rate-<arch>.svg/.png (matplotlib: the bitmap operation rate
+over the median run of each kernel). Exit 1 when a kernel has no complete run.
 """
 import json
 import os
@@ -24,10 +24,9 @@ import statistics
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import pngplot  # noqa: E402
+import plots  # noqa: E402
 
 KERNELS = [("bench-p3", "patches 1-3"), ("bench-p4", "patches 1-4")]
-COLOURS = {"bench-p3": (31, 119, 180), "bench-p4": (255, 127, 14)}
 FIELD = re.compile(r"(\w+)=(\d+)")
 
 
@@ -99,12 +98,11 @@ def plot(root, arch, per_kernel):
             prev_t = s["t_ms"]
             if dt > 0:
                 pts.append((s["t_ms"] / 1000, (s["cid_get"] + s["cid_drop"]) / dt))
-        series.append((label, COLOURS[variant], pts))
+        series.append((label, pts))
     if series:
-        path = os.path.join(root, f"bitmap-rate-{arch}.png")
-        pngplot.line_chart(path, series, f"cid bitmap operations per second, {arch}",
-                           "time in the run (s)", "operations/s")
-        return path
+        return plots.line_chart(os.path.join(root, f"bitmap-rate-{arch}"), series,
+                                f"CID bitmap operations per second, {arch}",
+                                "time in the run (s)", "operations/s")
     return None
 
 

@@ -59,7 +59,8 @@ for a in $arches; do
 	done
 done
 
-python3 "$TOP/scripts/bench-table.py" "$out" | tee "$out/table.txt"
+need_packages python3-matplotlib
+/usr/bin/python3 "$TOP/scripts/bench-table.py" "$out" | tee "$out/table.txt"
 rc=${PIPESTATUS[0]}
 if [ "${BENCH_SPEED:-1}" = 1 ]; then
 	SPEED_ARCHES=$arches "$TOP/scripts/speed.sh"

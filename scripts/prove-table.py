@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Verdict table of a make prove run: python3 scripts/prove-table.py build/prove/<id>
+"""Verdict table of a make prove run: scripts/prove-table.py build/prove/<id>
 
 Every run is classified again from its console log with the current
 classifier, so that tables of older runs read the same as new ones. A
@@ -17,6 +17,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import classify  # noqa: E402
+import plots  # noqa: E402
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ORDER = ["livelock", "livelock-noknob", "fixed", "execve-mainline", "execve-mainline-fixed",
@@ -41,6 +42,7 @@ def main():
         "arch", "case", "runs", " ".join("%7s" % k for k in KINDS), "want", "med s", "max s",
         "get_cid", "met"))
     ok = True
+    figure = []  # (arch/case, times) of the cases expected to lock up
     for a in arches:
         for c in cases:
             paths = sorted(p for p in glob.glob(os.path.join(out, c, a, "*", "*", "result.json"))
@@ -73,6 +75,8 @@ def main():
                 detected = counts["LOCKUP"] + counts["TIMEOUT"]
                 met = "yes" if detected * 10 >= 9 * n else "NO"
             ok = ok and met != "NO"
+            if want == "LOCKUP" and times:
+                figure.append(("%s\n%s" % (a, c), times))
             f = lambda v: "-" if v is None else "%.1f" % v
             print("%-8s %-22s %4d %s %-6s %6s %6s %7d  %s" % (
                 a, c, n, " ".join("%7d" % counts[k] for k in KINDS), want,
@@ -83,6 +87,10 @@ def main():
     print("LOCKUP and TIMEOUT (every CPU stuck, found by the no-output timeout) both count")
     print("as detected; get_cid: failing runs with a CPU caught in mm_get_cid() (NMI")
     print("backtraces, or the vCPU program counters the runner reads from QEMU)")
+    if figure:
+        png = plots.strip_chart(os.path.join(out, "time-to-lockup"), figure,
+                                "time from the first test to the lock-up report", "seconds")
+        print("figure: %s (and .svg)" % os.path.relpath(png))
     return 0 if ok else 1
 
 

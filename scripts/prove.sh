@@ -80,5 +80,6 @@ for a in $arches; do
 	done
 done
 
-python3 "$TOP/scripts/prove-table.py" "$out" | tee "$out/table.txt"
+need_packages python3-matplotlib
+/usr/bin/python3 "$TOP/scripts/prove-table.py" "$out" | tee "$out/table.txt"
 exit "${PIPESTATUS[0]}"
