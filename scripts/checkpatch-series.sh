@@ -11,7 +11,7 @@ source "$(dirname "$0")/lib.sh"
 "$TOP/scripts/fetch-base.sh"
 src=$(base_src)
 dirs=("$@")
-[ ${#dirs[@]} -gt 0 ] || dirs=("$PATCHES/base" "$PATCHES" "$PATCHES/execve" "$PATCHES/ppc-rseq" "$PATCHES/debug" "$PATCHES/debug/bench")
+[ ${#dirs[@]} -gt 0 ] || dirs=("$PATCHES/base" "$PATCHES" "$PATCHES/execve" "$PATCHES/ppc-rseq" "$PATCHES/ppc-lockdep" "$PATCHES/debug" "$PATCHES/debug/bench")
 
 failed=0 n=0
 for dir in "${dirs[@]}"; do
