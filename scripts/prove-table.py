@@ -20,10 +20,22 @@ import classify  # noqa: E402
 import plots  # noqa: E402
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-ORDER = ["livelock", "livelock-noknob", "fixed", "execve-mainline", "execve-mainline-fixed",
-         "execve-fixed"]
-EXPECT = {"livelock": "LOCKUP", "livelock-noknob": "LOCKUP", "fixed": "PASS",
-          "execve-mainline": "LOCKUP", "execve-mainline-fixed": "PASS", "execve-fixed": "PASS"}
+
+
+def read_cases():
+    """(case, expected verdict) in table order, from scripts/prove-cases.txt."""
+    cases = []
+    with open(os.path.join(TOP, "scripts", "prove-cases.txt"), encoding="utf-8") as f:
+        for line in f:
+            fields = line.split()
+            if fields and not fields[0].startswith("#"):
+                cases.append((fields[0], fields[3]))
+    return cases
+
+
+CASES = read_cases()
+ORDER = [c for c, _ in CASES]
+EXPECT = dict(CASES)
 KINDS = ["PASS", "LOCKUP", "TIMEOUT", "PANIC", "WARN", "TEST-FAIL", "INFRA"]
 
 

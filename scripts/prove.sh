@@ -2,14 +2,8 @@
 # make prove: the before/after proof. Boots each case's kernel RUNS times
 # per architecture, one run after another, and tabulates the verdicts.
 #
-#   livelock          base (fixture) with the fixup delay knob: the patch 1
-#                     live lock, expected LOCKUP
-#   livelock-noknob   base without the knob patches, the storm scenario (one
-#                     process per CPU crossing at once): expected LOCKUP
-#   fixed             the series (+ execve and powerpc fixes) with the knob and the
-#                     inactive-task check on: expected PASS
-#   execve-mainline   pristine 7.2, failing execve(): expected LOCKUP
-#   execve-mainline-fixed, execve-fixed: the same test, expected PASS
+# The cases (variant, knobs, expected verdict, test) are listed in
+# scripts/prove-cases.txt, which prove-table.py reads too.
 #
 # PROVE_ARCHES, PROVE_CASES, RUNS (10), FIXED_RUNS (20), NOKNOB_RUNS and
 # EXECVE_RUNS (RUNS), PROVE_SECONDS
@@ -20,7 +14,9 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 arches=${PROVE_ARCHES:-$ARCHES}
-cases=${PROVE_CASES:-livelock livelock-noknob fixed execve-mainline execve-mainline-fixed execve-fixed}
+case_file="$TOP/scripts/prove-cases.txt"
+all_cases=$(awk '!/^#/ && NF { print $1 }' "$case_file" | tr '\n' ' ')
+cases=${PROVE_CASES:-$all_cases}
 runs=${RUNS:-10}
 fixed_runs=${FIXED_RUNS:-20}
 noknob_runs=${NOKNOB_RUNS:-$runs}
@@ -37,15 +33,18 @@ knobs="mmcid_fixup_delay_us=$delay_us mmcid_check_inactive=1"
 
 # case -> "variant knobs(0/1) expected runs run-spec append"
 case_spec() {
-	case "$1" in
-	livelock) echo "base 1 LOCKUP $runs $stress $knobs" ;;
-	livelock-noknob) echo "base 0 LOCKUP $noknob_runs $storm" ;;
-	fixed) echo "fixed 1 PASS $fixed_runs $stress $knobs" ;;
-	execve-mainline) echo "mainline 0 LOCKUP $execve_runs $execve" ;;
-	execve-mainline-fixed) echo "mainline-fixed 0 PASS $execve_runs $execve" ;;
-	execve-fixed) echo "fixed 1 PASS $execve_runs $execve" ;;
-	*) die "unknown case '$1' in PROVE_CASES: use livelock livelock-noknob fixed execve-mainline execve-mainline-fixed execve-fixed" ;;
+	local variant knobs_on want runs_var test n run
+	read -r variant knobs_on want runs_var test < <(awk -v c="$1" '!/^#/ && $1 == c { print $2, $3, $4, $5, $6 }' "$case_file") || true
+	[ -n "${variant:-}" ] || die "unknown case '$1' in PROVE_CASES: use $all_cases"
+	case "$runs_var" in
+	RUNS) n=$runs ;; FIXED_RUNS) n=$fixed_runs ;; NOKNOB_RUNS) n=$noknob_runs ;; EXECVE_RUNS) n=$execve_runs ;;
+	*) die "scripts/prove-cases.txt: case $1 counts its runs with '$runs_var': use RUNS, FIXED_RUNS, NOKNOB_RUNS or EXECVE_RUNS" ;;
 	esac
+	case "$test" in
+	stress) run=$stress ;; storm) run=$storm ;; execve) run=$execve ;;
+	*) die "scripts/prove-cases.txt: case $1 runs test '$test': use stress, storm or execve" ;;
+	esac
+	echo "$variant $knobs_on $want $n $run$([ "$knobs_on" = 1 ] && echo " $knobs")"
 }
 for c in $cases; do case_spec "$c" >/dev/null; done
 
