@@ -128,7 +128,7 @@ import json, sys
 r = json.load(open(sys.argv[1]))
 print(r["verdict"], r["time_boot_to_tests_s"], r["time_total_s"])' "$r")
 	tests=$(python3 -c 'import sys; print(round(float(sys.argv[1]) - float(sys.argv[2])))' "$total" "$first")
-	rows+=("$(printf '%-8s %6s %6s %6s %6s %6s %6s %7s %6s %9s %6s %6s %6s %-7s' "$a" "$fetch" \
+	rows+=("$(printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s' "$a" "$fetch" \
 		"$apply" "${config:--}" "$clean" "$floor" "$ramfs0" "$incr" "$back" "$initramfs" \
 		"$first" "$tests" "$((incr + initramfs + boot))" "$verdict")")
 	if [ "${SPEED_CLEAN:-0}" = 1 ]; then
@@ -140,9 +140,11 @@ print(r["verdict"], r["time_boot_to_tests_s"], r["time_total_s"])' "$r")
 	fetch=- apply=-
 done
 {
-	printf '%-8s %6s %6s %6s %6s %6s %6s %7s %6s %9s %6s %6s %6s %-7s\n' arch fetch apply \
-		config clean floor ramfs0 "1-line" undo initramfs boot tests cycle verdict
-	printf '%s\n' "${rows[@]}"
+	{
+		printf '%s\t' arch fetch apply config clean floor ramfs0 1-line undo initramfs boot tests cycle
+		printf 'verdict\n'
+		printf '%s\n' "${rows[@]}"
+	} | python3 "$TOP/scripts/tables.py"
 	echo "seconds. fetch, apply, config, clean, floor, ramfs0: SPEED_CLEAN=1 only (fetch:"
 	echo "download and unpack the base; apply: git am of the fixed variant; clean: the"
 	echo "harness's build with an empty ccache, config included; floor: plain make -j$(nproc)"

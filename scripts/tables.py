@@ -1,5 +1,11 @@
 """Plain-text tables for the harness's reports: columns as wide as their
-widest cell, numbers right-aligned."""
+widest cell, numbers right-aligned.
+
+As a command, formats tab-separated lines from stdin, the first being
+the header: ... | python3 scripts/tables.py
+"""
+
+import sys
 
 
 def _is_number(cell):
@@ -23,3 +29,9 @@ def format_table(header, rows):
         return "  ".join(out).rstrip()
 
     return [line([str(h) for h in header])] + [line(r) for r in rows]
+
+
+if __name__ == "__main__":
+    lines = [line.rstrip("\n").split("\t") for line in sys.stdin if line.strip()]
+    if lines:
+        print("\n".join(format_table(lines[0], lines[1:])))

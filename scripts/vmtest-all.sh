@@ -22,22 +22,23 @@ for arch in $arches; do
 import json, sys
 r = json.load(open(sys.argv[1]))
 tests = r.get("tests", [])
-ok = sum(t["result"] == "PASS" for t in tests)
-bad = sum(t["result"] == "FAIL" for t in tests)
 boot = r.get("time_boot_to_tests_s")
 total = r.get("time_total_s") or 0
-run = total - boot if boot is not None else None
 fmt = lambda v: "-" if v is None else "%.1f" % v
-print("%-8s %-7s %-9s %6d %6d %8s %8s %8s" % (r["arch"], r["variant"], r["verdict"], ok, bad,
-      fmt(boot), fmt(run), sys.argv[2]))
+print("\t".join([r["arch"], r["variant"], r["verdict"],
+                 str(sum(t["result"] == "PASS" for t in tests)),
+                 str(sum(t["result"] == "FAIL" for t in tests)), fmt(boot),
+                 fmt(total - boot if boot is not None else None), sys.argv[2]]))
 PY
 )")
 		else
-			rows+=("$(printf '%-8s %-7s %-9s %6s %6s %8s %8s %8s' "$arch" "$variant" INFRA - - - - $(($(date +%s) - t0)))")
+			rows+=("$(printf '%s\t%s\tINFRA\t-\t-\t-\t-\t%s' "$arch" "$variant" $(($(date +%s) - t0)))")
 		fi
 	done
 done
 echo
-printf '%-8s %-7s %-9s %6s %6s %8s %8s %8s\n' arch variant verdict passed failed "boot s" "tests s" "total s"
-printf '%s\n' "${rows[@]}"
+{
+	printf 'arch\tvariant\tverdict\tpassed\tfailed\tboot s\ttests s\ttotal s\n'
+	printf '%s\n' "${rows[@]}"
+} | python3 "$TOP/scripts/tables.py"
 exit "$worst"
