@@ -25,6 +25,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import plots  # noqa: E402
+import tables  # noqa: E402
 
 KERNELS = [("bench-p3", "patches 1-3"), ("bench-p4", "patches 1-4")]
 FIELD = re.compile(r"(\w+)=(\d+)")
@@ -115,23 +116,23 @@ def main():
     arches = sorted(os.listdir(os.path.join(root, "runs"))) if os.path.isdir(
         os.path.join(root, "runs")) else []
     summary, ok = {}, bool(arches)
-    hdr = f"{'arch':8} {'kernel':12} {'runs':>4}  {'ops/1k schedin':>19}  {'ops/mode switch':>17}  " \
-          f"{'fast-path %':>20}  {'mode switches/s':>18}  {'schedin/s':>20}"
-    print(hdr)
+    header = ["arch", "kernel", "runs", "ops/1k schedin", "ops/mode switch", "fast-path %",
+              "mode switches/s", "schedin/s"]
+    rows, notes = [], []
     for arch in arches:
         per_kernel = {v: runs_of(root, arch, v) for v, _ in KERNELS}
         summary[arch] = {}
         for variant, label in KERNELS:
             runs = per_kernel[variant]
             if not runs:
-                print(f"{arch:8} {label:12} {0:>4}  no complete run")
+                rows.append([arch, label, 0, "no complete run", "-", "-", "-", "-"])
                 ok = False
                 continue
             s = {k: stat([r["metrics"][k] for r in runs]) for k in runs[0]["metrics"]}
             summary[arch][variant] = {"runs": len(runs), **s}
-            print(f"{arch:8} {label:12} {len(runs):>4}  {cell(s['ops_per_k'], 1):>19}  "
-                  f"{cell(s['ops_per_modesw'], 1):>17}  {cell(s['fast_pct'], 2):>20}  {cell(s['modesw_per_s'], 1):>18}  "
-                  f"{cell(s['sched_per_s'], 0):>20}")
+            rows.append([arch, label, len(runs), cell(s["ops_per_k"], 1),
+                         cell(s["ops_per_modesw"], 1), cell(s["fast_pct"], 2),
+                         cell(s["modesw_per_s"], 1), cell(s["sched_per_s"], 0)])
         p3, p4 = per_kernel["bench-p3"], per_kernel["bench-p4"]
         if p3 and p4:
             a, b = summary[arch]["bench-p3"], summary[arch]["bench-p4"]
@@ -146,15 +147,17 @@ def main():
                 "ops_ratio": r, "ops_ratio_pairs": stat(ops_ratios),
                 "ops_per_modesw_ratio": rm, "slow_path_share_ratio": slow,
                 "fast_pct_points": d, "fast_pct_points_pairs": stat(fast_diffs)}
-            print(f"{arch:8} p4/p3: bitmap operations x{r:.2f} ({100 * (r - 1):+.0f}%; paired runs "
-                  f"x{min(ops_ratios):.2f} to x{max(ops_ratios):.2f}), fast path {d:+.2f} points "
-                  f"(paired {min(fast_diffs):+.2f} to {max(fast_diffs):+.2f}); "
-                  f"the seed claims about -30% and a low single-digit gain")
-            print(f"{arch:8} p4/p3: bitmap operations per mode switch x{rm:.2f} ({100 * (rm - 1):+.0f}%), "
-                  f"slow-path share x{slow:.2f} ({100 * (slow - 1):+.0f}%)")
+            notes.append(f"{arch:8} p4/p3: bitmap operations x{r:.2f} ({100 * (r - 1):+.0f}%; paired runs "
+                         f"x{min(ops_ratios):.2f} to x{max(ops_ratios):.2f}), fast path {d:+.2f} points "
+                         f"(paired {min(fast_diffs):+.2f} to {max(fast_diffs):+.2f}); "
+                         f"the seed claims about -30% and a low single-digit gain")
+            notes.append(f"{arch:8} p4/p3: bitmap operations per mode switch x{rm:.2f} "
+                         f"({100 * (rm - 1):+.0f}%), slow-path share x{slow:.2f} ({100 * (slow - 1):+.0f}%)")
         png = plot(root, arch, per_kernel)
         if png:
-            print(f"{arch:8} plot: {os.path.relpath(png)}")
+            notes.append(f"{arch:8} plot: {os.path.relpath(png)} (and .svg)")
+    print("\n".join(tables.format_table(header, rows)))
+    print("\n".join(notes))
     print("median [min-max] over the runs; ops: cid_get + cid_drop; schedin: schedule ins "
           "of tasks with a CID;\nops/mode switch: per ownership mode change (the workload "
           "makes the same number in both kernels)")

@@ -18,6 +18,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import classify  # noqa: E402
 import plots  # noqa: E402
+import tables  # noqa: E402
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -50,9 +51,8 @@ def main():
                      for a in os.listdir(os.path.join(out, c))} |
                     {f.rsplit("-infra-", 1)[0].rsplit("-", 1)[1]
                      for f in os.listdir(out) if "-infra-" in f})
-    print("%-8s %-22s %4s %s %-6s %6s %6s %7s  %s" % (
-        "arch", "case", "runs", " ".join("%7s" % k for k in KINDS), "want", "med s", "max s",
-        "get_cid", "met"))
+    header = ["arch", "case", "runs"] + KINDS + ["want", "med s", "max s", "get_cid", "met"]
+    rows = []
     ok = True
     figure = []  # (arch/case, times) of the cases expected to lock up
     for a in arches:
@@ -90,10 +90,10 @@ def main():
             if want == "LOCKUP" and times:
                 figure.append(("%s\n%s" % (a, c), times))
             f = lambda v: "-" if v is None else "%.1f" % v
-            print("%-8s %-22s %4d %s %-6s %6s %6s %7d  %s" % (
-                a, c, n, " ".join("%7d" % counts[k] for k in KINDS), want,
-                f(statistics.median(times) if times else None), f(max(times) if times else None),
-                in_get_cid, met))
+            rows.append([a, c, n] + [counts[k] for k in KINDS] + [
+                want, f(statistics.median(times) if times else None),
+                f(max(times) if times else None), in_get_cid, met])
+    print("\n".join(tables.format_table(header, rows)))
     print("\nmed s, max s: from the start of the tests to the kernel's first failure report")
     print("(LOCKUP and the like; a silent hang's moment is unknown and not counted);")
     print("LOCKUP and TIMEOUT (every CPU stuck, found by the no-output timeout) both count")
