@@ -5,6 +5,7 @@
 //
 // Usage: mm_cid_show [THREADS]   (default: possible CPUs - 1, so that the
 // process stays in per task mode and the CIDs are distinct)
+#include "kselftest.h"
 #include "lib/rseq_thread.hpp"
 
 #include <barrier>
@@ -44,7 +45,7 @@ int main(int argc, char **argv)
 	std::string why = mmcid::mm_cid_unsupported_reason();
 	if (!why.empty()) {
 		printf("mm_cid: SKIP: %s\n", why.c_str());
-		return 4; // KSFT_SKIP
+		return KSFT_SKIP;
 	}
 
 	const int nthreads =

@@ -12,7 +12,7 @@
 //                   [--plant=unprotected]
 #include "arch/rseq-arch.hpp"
 #include "kselftest.h"
-#include "lib/options.hpp"
+#include "lib/cmdline.hpp"
 #include "lib/rseq_thread.hpp"
 
 #include <atomic>
@@ -38,7 +38,7 @@ struct Config {
 	unsigned workers = 2;  // per CPU used
 	unsigned sleepers = 2; // per CPU used
 	unsigned sleep_us = 20;
-	unsigned long spin = 256;
+	uint64_t spin = 256;
 	std::string only;
 	bool unprotected = false;
 };
@@ -51,54 +51,20 @@ struct Totals {
 	std::atomic<uint64_t> committed{0}, aborted{0}, wakeups{0}, stale{0};
 };
 
-[[noreturn]] void usage(const char *prog, int rc)
-{
-	fprintf(rc ? stderr : stdout,
-		"usage: %s [--duration=SECONDS] [--workers=N] [--sleepers=N] [--sleep-us=N]\n"
-		"          [--spin=N] [--only=one-cpu|all-cpus] [--plant=unprotected]\n",
-		prog);
-	exit(rc);
-}
-
-unsigned long to_number(const char *prog, const char *name, const char *v, unsigned long min)
-{
-	char *end = nullptr;
-	errno = 0;
-	unsigned long n = strtoul(v, &end, 10);
-	if (errno || end == v || *end || n < min) {
-		fprintf(stderr, "%s: --%s=%s: give a whole number of at least %lu\n", prog, name, v,
-			min);
-		exit(KSFT_FAIL);
-	}
-	return n;
-}
-
 Config parse(int argc, char **argv)
 {
 	Config c;
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i], *v;
-		if (!strcmp(a, "--help"))
-			usage(argv[0], 0);
-		else if (take_option(a, "--duration", &v))
-			c.duration_s = to_number(argv[0], "duration", v, 1);
-		else if (take_option(a, "--workers", &v))
-			c.workers = to_number(argv[0], "workers", v, 2);
-		else if (take_option(a, "--sleepers", &v))
-			c.sleepers = to_number(argv[0], "sleepers", v, 0);
-		else if (take_option(a, "--sleep-us", &v))
-			c.sleep_us = to_number(argv[0], "sleep-us", v, 1);
-		else if (take_option(a, "--spin", &v))
-			c.spin = to_number(argv[0], "spin", v, 0);
-		else if (take_option(a, "--only", &v))
-			c.only = v;
-		else if (take_option(a, "--plant", &v) && !strcmp(v, "unprotected"))
-			c.unprotected = true;
-		else {
-			fprintf(stderr, "%s: unknown option '%s'\n", argv[0], a);
-			usage(argv[0], KSFT_FAIL);
-		}
-	}
+	std::string plant;
+	CommandLine cl;
+	cl.real("duration", c.duration_s, 1);
+	cl.number("workers", c.workers, 2);
+	cl.number("sleepers", c.sleepers);
+	cl.number("sleep-us", c.sleep_us, 1);
+	cl.number("spin", c.spin);
+	cl.text("only", c.only, {"one-cpu", "all-cpus"});
+	cl.text("plant", plant, {"unprotected"});
+	cl.parse(argc, argv);
+	c.unprotected = plant == "unprotected";
 	return c;
 }
 

@@ -22,12 +22,9 @@ struct Options {
 	std::string plant;
 };
 
-// "--name=value": true and @value set when @arg is option @name.
-bool take_option(const char *arg, const char *name, const char **value);
-
 // Parses --duration= --cycles= --threads= --seed= --stall= --spin= --only=
-// --allow-lockup;
-// prints usage and exits on --help or a bad option.
+// --allow-lockup --plant= (lib/cmdline.hpp: usage on --help, KSFT_FAIL on
+// a bad option).
 Options parse_options(int argc, char **argv, const char *scenarios);
 
 } // namespace mmcid

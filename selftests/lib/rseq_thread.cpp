@@ -13,6 +13,9 @@
 #ifndef AT_RSEQ_FEATURE_SIZE
 #define AT_RSEQ_FEATURE_SIZE 27
 #endif
+#ifndef AT_RSEQ_ALIGN
+#define AT_RSEQ_ALIGN 28
+#endif
 
 // glibc >= 2.35 exports how large its own registration is; weak so that
 // the tests link against a libc without rseq support too.
@@ -25,7 +28,24 @@ namespace mmcid
 
 namespace
 {
-thread_local RseqAbi thread_area;
+// Room for the extended registration: struct rseq as the kernel has it
+// (up to AT_RSEQ_FEATURE_SIZE bytes), aligned as AT_RSEQ_ALIGN asks.
+constexpr size_t area_room = 256;
+struct alignas(area_room) AreaBuffer {
+	unsigned char bytes[area_room];
+};
+thread_local AreaBuffer thread_area;
+
+// The extended length, or 32 when the kernel's struct rseq is not larger
+// or does not fit the buffer.
+uint32_t extended_length()
+{
+	unsigned long size = getauxval(AT_RSEQ_FEATURE_SIZE);
+	unsigned long align = getauxval(AT_RSEQ_ALIGN);
+	if (size <= sizeof(RseqAbi) || size > area_room || align > area_room)
+		return sizeof(RseqAbi);
+	return static_cast<uint32_t>(size);
+}
 
 long sys_rseq(RseqAbi *area, uint32_t len, int flags, uint32_t sig)
 {
@@ -63,22 +83,23 @@ std::string mm_cid_unsupported_reason()
 
 RseqAbi &ThreadRseq::area()
 {
-	return thread_area;
+	return *reinterpret_cast<RseqAbi *>(thread_area.bytes);
 }
 
-ThreadRseq::ThreadRseq() : error_(0)
+ThreadRseq::ThreadRseq(bool extended)
+    : error_(0), len_(extended ? extended_length() : sizeof(RseqAbi))
 {
+	memset(thread_area.bytes, 0, sizeof(thread_area.bytes));
 	RseqAbi &a = area();
-	memset(&a, 0, sizeof(a));
 	a.cpu_id = rseq_cpu_id_uninitialized;
-	if (sys_rseq(&a, sizeof(a), 0, arch::rseq_sig) != 0)
+	if (sys_rseq(&a, len_, 0, arch::rseq_sig) != 0)
 		error_ = errno;
 }
 
 ThreadRseq::~ThreadRseq()
 {
 	if (registered())
-		sys_rseq(&area(), sizeof(RseqAbi), rseq_flag_unregister, arch::rseq_sig);
+		sys_rseq(&area(), len_, rseq_flag_unregister, arch::rseq_sig);
 }
 
 } // namespace mmcid

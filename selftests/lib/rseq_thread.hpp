@@ -19,22 +19,29 @@ void take_over_rseq_from_libc(char **argv);
 std::string mm_cid_unsupported_reason();
 
 // Registers the calling thread's rseq area for the lifetime of the object.
+// @extended: with the kernel's feature size (AT_RSEQ_FEATURE_SIZE) rather
+// than the original 32 bytes. The kernel then rewrites the IDs only when
+// it marked them changed, instead of on every return after a switch, so
+// a missed "changed" leaves a stale mm_cid visible (the checks see it).
 class ThreadRseq
 {
 public:
-	ThreadRseq();
+	explicit ThreadRseq(bool extended = false);
 	~ThreadRseq();
 	ThreadRseq(const ThreadRseq &) = delete;
 	ThreadRseq &operator=(const ThreadRseq &) = delete;
 
 	bool registered() const { return error_ == 0; }
 	int error() const { return error_; }
+	// The length registered: 32, or the feature size when extended.
+	uint32_t length() const { return len_; }
 	uint32_t cpu_id() const { return __atomic_load_n(&area().cpu_id, __ATOMIC_RELAXED); }
 	uint32_t mm_cid() const { return __atomic_load_n(&area().mm_cid, __ATOMIC_RELAXED); }
 	static RseqAbi &area();
 
 private:
 	int error_;
+	uint32_t len_;
 };
 
 } // namespace mmcid

@@ -119,6 +119,8 @@ private:
 		CpuIdChecker cpu{0};
 		ModeChecker mode;
 		uint64_t commits = 0, aborts = 0, registration_errors = 0;
+		uint64_t registrations = 0, extended = 0; // extended: longer than 32 bytes
+		uint32_t extended_len = 0;
 	};
 
 	void worker_main(Worker *w);

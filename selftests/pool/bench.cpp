@@ -2,7 +2,8 @@
 #include "bench.hpp"
 
 #include "job_queue.hpp"
-#include "lib/options.hpp"
+#include "kselftest.h"
+#include "lib/cmdline.hpp"
 #include "lib/topology.hpp"
 #include "mm_cid_stats.hpp"
 #include "rcu_config.hpp"
@@ -33,48 +34,21 @@ struct BenchOptions {
 	unsigned low = 0;	// users at the bottom; 0: below the switch back
 };
 
-[[noreturn]] void usage(const char *prog, int rc)
-{
-	fprintf(rc ? stderr : stdout,
-		"usage: %s --bench [--rate=CROSSINGS_PER_S] [--duration=SECONDS]\n"
-		"          [--sample-ms=N] [--sleep-us=N] [--high=USERS] [--low=USERS]\n",
-		prog);
-	exit(rc);
-}
-
 BenchOptions parse(int argc, char **argv)
 {
 	BenchOptions o;
-	for (int i = 1; i < argc; i++) {
-		const char *v;
-		char *end = nullptr;
-		if (!strcmp(argv[i], "--bench"))
-			continue;
-		if (!strcmp(argv[i], "--help"))
-			usage(argv[0], 0);
-		else if (take_option(argv[i], "--rate", &v))
-			o.rate = strtod(v, &end);
-		else if (take_option(argv[i], "--duration", &v))
-			o.duration_s = strtod(v, &end);
-		else if (take_option(argv[i], "--sample-ms", &v))
-			o.sample_ms = strtoul(v, &end, 10);
-		else if (take_option(argv[i], "--sleep-us", &v))
-			o.sleep_us = strtoul(v, &end, 10);
-		else if (take_option(argv[i], "--high", &v))
-			o.high = strtoul(v, &end, 10);
-		else if (take_option(argv[i], "--low", &v))
-			o.low = strtoul(v, &end, 10);
-		else
-			usage(argv[0], 2);
-		if (end && *end) {
-			fprintf(stderr, "%s: bad value in %s\n", argv[0], argv[i]);
-			exit(2);
-		}
-	}
-	if (o.rate <= 0 || o.duration_s <= 0 || !o.sample_ms) {
-		fprintf(stderr, "%s: --rate, --duration and --sample-ms must be positive\n",
-			argv[0]);
-		exit(2);
+	CommandLine cl("bench mode of mm_cid_pool: --bench first\n");
+	cl.ignore("bench");
+	cl.real("rate", o.rate);
+	cl.real("duration", o.duration_s);
+	cl.number("sample-ms", o.sample_ms, 1);
+	cl.number("sleep-us", o.sleep_us);
+	cl.number("high", o.high);
+	cl.number("low", o.low);
+	cl.parse(argc, argv);
+	if (o.rate <= 0 || o.duration_s <= 0) {
+		fprintf(stderr, "%s: --rate and --duration must be positive\n", argv[0]);
+		exit(KSFT_FAIL);
 	}
 	return o;
 }
@@ -140,7 +114,7 @@ int bench_main(int argc, char **argv)
 	const unsigned low = o.low ? o.low : std::max(t.users_after_leaving_percpu(), 1u);
 	if (low < 1 || high <= low) {
 		fprintf(stderr, "%s: need 1 <= --low < --high (got %u, %u)\n", argv[0], low, high);
-		return 2;
+		return KSFT_FAIL;
 	}
 	printf("# bench: %.1f crossings/s for %.0f s, users %u..%u (per CPU mode from %u), "
 	       "%u us sleep per job, samples every %u ms\n",
@@ -148,7 +122,7 @@ int bench_main(int argc, char **argv)
 	if (!MmCidStats::reset() || !MmCidStats::read()) {
 		printf("# bench: no /sys/kernel/debug/sched/mm_cid_stats: a kernel without "
 		       "patches/debug/bench, or debugfs not mounted\n");
-		return 4;
+		return KSFT_SKIP;
 	}
 
 	JobQueue jobs;
@@ -203,7 +177,7 @@ int bench_main(int argc, char **argv)
 	auto fin = MmCidStats::read();
 	if (!fin) {
 		printf("# bench: the counters disappeared\n");
-		return 1;
+		return KSFT_FAIL;
 	}
 	const MmCidStats total = fin->since(start);
 	printf("bench-total elapsed_ms=%ld crossings=%u late_phases=%llu %s\n", elapsed, crossings,
@@ -213,9 +187,9 @@ int bench_main(int argc, char **argv)
 	     {"switch", "schedin", "schedin_fast", "cid_get", "cid_drop", "mode_switch"})
 		if (!total.get(name)) {
 			printf("# bench: counter %s did not move\n", name);
-			return 1;
+			return KSFT_FAIL;
 		}
-	return 0;
+	return KSFT_PASS;
 }
 
 } // namespace mmcid::pool

@@ -18,6 +18,8 @@
 // every kernel: EACCES (fails before the hook) and a successful execve().
 #include "scenarios.hpp"
 
+#include "kselftest.h"
+
 #include "../lib/rseq_thread.hpp"
 
 #include <cerrno>
@@ -101,7 +103,7 @@ int execve_case(Workload &w, const ExecCase &c)
 		printf("# %s: skipped: hard-locks affected kernels (7.2, 7.3); run it in a VM "
 		       "with --allow-lockup\n",
 		       c.name);
-		return 4; // KSFT_SKIP
+		return KSFT_SKIP;
 	}
 	ThreadRseq rseq;
 	const unsigned possible = w.thresholds().possible;
