@@ -110,8 +110,8 @@ def report(result, console_lines, origin):
 def write(rundir, origin=None):
     origin = origin or os.environ.get("KCIDB_ORIGIN") or "mmcid"
     if not ORIGIN_RE.match(origin):
-        sys.exit("error: KCIDB_ORIGIN=%s: an origin is lower case letters, digits and _ "
-                 "(the name KCIDB gave your CI system)" % origin)
+        raise ValueError("KCIDB_ORIGIN=%s: an origin is lower case letters, digits and _ "
+                         "(the name KCIDB gave your CI system)" % origin)
     with open(os.path.join(rundir, "result.json"), encoding="utf-8") as f:
         result = json.load(f)
     with open(os.path.join(rundir, "console.log"), encoding="utf-8", errors="replace") as f:
@@ -127,4 +127,7 @@ def write(rundir, origin=None):
 if __name__ == "__main__":
     if len(sys.argv) != 2:
         sys.exit(__doc__)
-    write(sys.argv[1])
+    try:
+        write(sys.argv[1])
+    except (OSError, ValueError) as e:
+        sys.exit("error: %s" % e)
