@@ -8,7 +8,8 @@ The QEMU machine, memory, console and kernel command line come from
 scripts/arch/ARCH.sh and vmrun.py, the harness's own runner, so that
 both run the same guest. The job deploys kernel and initramfs to tmpfs,
 boots with method qemu and turns the kselftest runner's TAP lines into
-LAVA results with a monitor; the guest's end marker ends it.
+LAVA results with a monitor, from the guest /init's first line to its
+end marker (so that RUN=show, without TAP, ends at once too).
 
 Needs lava_common and python3-yaml on PYTHONPATH (scripts/lava-fetch.sh).
 """
@@ -80,7 +81,7 @@ def definition(args, desc):
                 "timeout": {"minutes": minutes},
                 "monitors": [{
                     "name": "mmcid-kselftest",
-                    "start": "TAP version 13",
+                    "start": "mmcid-vm: kernel",
                     "end": "mmcid-vm: END rc=",
                     "pattern": TAP_PATTERN,
                     "fixupdict": {"ok": "pass", "not ok": "fail"},

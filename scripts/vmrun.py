@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Boot a kernel in QEMU (TCG), stream and keep its console, give a verdict.
 
-Writes console.log, result.json and junit.xml into the run directory and
+Writes console.log, result.json, junit.xml and kcidb.json (KCIDB I/O v5)
+into the run directory and
 exits with the verdict's code (see classify.py). On a hang (no output for
 --idle-timeout seconds, or the overall --timeout) it asks the guest for
 backtraces of all CPUs through the QEMU monitor before stopping it, so a
@@ -26,6 +27,7 @@ import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import classify  # noqa: E402
+import kcidb  # noqa: E402
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -355,6 +357,10 @@ def main():
         json.dump(result, f, indent=2)
     write_junit(os.path.join(rundir, "junit.xml"), "mmcid.%s.%s" % (args.arch, args.variant),
                 verdict, details, duration)
+    try:  # the same results for KernelCI's KCIDB
+        kcidb.write(rundir)
+    except (OSError, ValueError) as e:
+        print("vmrun: kcidb.json not written: %s" % e, flush=True)
     npass = sum(t["result"] == "PASS" for t in details["tests"])
     nfail = sum(t["result"] == "FAIL" for t in details["tests"])
     print("\nvmrun: verdict %s (%s %s, %d tests passed, %d failed, %.1f s)%s" % (
