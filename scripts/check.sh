@@ -89,6 +89,9 @@ run_check kernel-x86_64-fixed env ARCH=x86_64 VARIANT=fixed "$TOP/scripts/build-
 # harness uses must be one it installs.
 run_check fresh-check "$TOP/tests/fresh-check.sh"
 run_check verdict-demos "$TOP/tests/verdict-demos.sh"
+# The LAVA job of the fixed x86_64 kernel, run locally with lava-run and
+# judged like make vmtest (a short run, so that the jobs cannot rot).
+run_check lava-run env ARCH=x86_64 VARIANT=fixed RUN=show "$TOP/scripts/lava-run.sh"
 # Mail-ready patches need the sender's git identity, which only the
 # host's checkout has (not the fresh root).
 run_check outgoing "$TOP/scripts/outgoing.sh"

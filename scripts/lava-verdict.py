@@ -3,7 +3,7 @@
 
   lava-verdict.py LOG RUNDIR
 
-LOG is lava-run's log (the YAML lines it writes to stderr). Writes the
+LOG is lava-run's log (the lines it writes to stderr). Writes the
 guest's console (the "target" lines) to RUNDIR/console.log and LAVA's
 test results to RUNDIR/lava-results.yaml, prints both the results and
 the classifier's verdict, and exits with the verdict's code
@@ -12,6 +12,7 @@ panic an infrastructure error ("Connection closed"): the console says
 which it was.
 """
 
+import json
 import os
 import sys
 
@@ -24,19 +25,27 @@ TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def read_log(path):
+    """The log's entries: one JSON object per line (lava-run 2023.01), or
+    a YAML list ("- {...}" lines, as older dispatchers and lava-server
+    write it); a line cut short by a killed lava-run is skipped."""
+    entries = []
     with open(path, encoding="utf-8", errors="replace") as f:
-        text = f.read()
-    try:
-        entries = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or []
-    except yaml.YAMLError:
-        # A log cut short (lava-run killed): keep the complete lines.
-        entries = []
-        for line in text.splitlines():
-            try:
-                entries += yaml.safe_load(line) or []
-            except yaml.YAMLError:
+        for line in f:
+            line = line.strip()
+            if line.startswith("- "):
+                line = line[2:]
+            if not line:
                 continue
-    return [e for e in entries if isinstance(e, dict)]
+            try:
+                item = json.loads(line)
+            except ValueError:
+                try:
+                    item = yaml.safe_load(line)
+                except yaml.YAMLError:
+                    continue
+            if isinstance(item, dict):
+                entries.append(item)
+    return entries
 
 
 def main():
