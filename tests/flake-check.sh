@@ -90,30 +90,13 @@ for a in $arches; do
 	done
 done
 
-# The table: per architecture and vCPU count, then every non-PASS run.
-{
-	echo "flake-check: $variant, load $load ($(date -u +%Y-%m-%d), $(nproc) host CPUs, QEMU TCG)"
-	awk 'NR > 1 {
-		k = $1 " " $2; n[k]++; if ($4 == "PASS") p[k]++
+# count_table: "arch<TAB>smp<TAB>verdict<TAB>what" lines on stdin; runs and
+# PASS per architecture and vCPU count, then every non-PASS run.
+count_table() {
+	awk -F '\t' '{
+		k = $1 " " $2; n[k]++; if ($3 == "PASS") p[k]++
 		if (!(k in seen)) { seen[k] = 1; order[++m] = k }
-	}
-	END {
-		printf "%-8s %4s %5s %5s %7s\n", "arch", "smp", "runs", "PASS", "other"
-		for (i = 1; i <= m; i++) {
-			k = order[i]; split(k, f, " ")
-			printf "%-8s %4s %5d %5d %7d\n", f[1], f[2], n[k], p[k], n[k] - p[k]
-			tn += n[k]; tp += p[k]
-		}
-		printf "%-8s %4s %5d %5d %7d\n", "total", "", tn, tp, tn - tp
-	}' "$out/runs.txt"
-	awk 'NR > 1 && $4 != "PASS" { $5 = ""; print "  " $0 }' "$out/runs.txt"
-	echo
-	echo "all runs of suite and patches $ident, $variant, load $load (build/flake/ledger.tsv):"
-	awk -F '\t' -v id="$ident" -v v="$variant" -v l="$load" '
-	$1 == id && $3 == v && $4 == l {
-		k = $5 " " $6; n[k]++; if ($7 == "PASS") p[k]++
-		if (!(k in seen)) { seen[k] = 1; order[++m] = k }
-		if ($7 != "PASS") bad[++nb] = "  " $5 " SMP=" $6 " " $2 ": " $7 " " $9
+		if ($3 != "PASS") bad[++nb] = "  " $1 " SMP=" $2 ": " $3 " " $4
 	}
 	END {
 		printf "%-8s %4s %5s %5s %7s\n", "arch", "smp", "runs", "PASS", "other"
@@ -124,6 +107,16 @@ done
 		}
 		printf "%-8s %4s %5d %5d %7d\n", "total", "", tn, tp, tn - tp
 		for (i = 1; i <= nb; i++) print bad[i]
-	}' "$ledger"
+	}'
+}
+
+{
+	echo "flake-check: $variant, load $load ($(date -u +%Y-%m-%d), $(nproc) host CPUs, QEMU TCG)"
+	awk 'NR > 1 { line = $0; sub(/^([^ ]+ ){5}/, "", line); print $1 "\t" $2 "\t" $4 "\trun " $3 ": " line }' \
+		"$out/runs.txt" | count_table
+	echo
+	echo "all runs of suite and patches $ident, $variant, load $load (build/flake/ledger.tsv):"
+	awk -F '\t' -v id="$ident" -v v="$variant" -v l="$load" \
+		'$1 == id && $3 == v && $4 == l { print $5 "\t" $6 "\t" $7 "\t" $2 ": " $9 }' "$ledger" | count_table
 } | tee "$out/table.txt"
 ! awk 'NR > 1 && $4 != "PASS" { bad = 1 } END { exit !bad }' "$out/runs.txt"
