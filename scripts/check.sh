@@ -40,10 +40,11 @@ summary() {
 
 # shellcheck disable=SC2086
 need_packages git ca-certificates debian-archive-keyring g++ $KBUILD_PKGS qemu-system-x86 \
-	libgtest-dev clang-format liburcu-dev python3-jsonschema
+	libgtest-dev clang-format liburcu-dev python3-jsonschema python3-yaml
 
 run_check harness-classifier python3 "$TOP/tests/test_classify.py"
 run_check kcidb-schema /usr/bin/python3 "$TOP/tests/test_kcidb.py"
+run_check lava-verdict /usr/bin/python3 "$TOP/tests/test_lava_verdict.py"
 run_check base "$TOP/scripts/fetch-base.sh"
 run_check apply-base env VARIANT=base "$TOP/scripts/apply.sh"
 run_check apply-fixed env VARIANT=fixed "$TOP/scripts/apply.sh"

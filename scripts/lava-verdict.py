@@ -4,7 +4,7 @@
   lava-verdict.py LOG RUNDIR
 
 LOG is lava-run's log (the lines it writes to stderr). Writes the
-guest's console (the "target" lines) to RUNDIR/console.log and LAVA's
+guest's console (the "target" and "feedback" lines) to RUNDIR/console.log and LAVA's
 test results to RUNDIR/lava-results.yaml, prints both the results and
 the classifier's verdict, and exits with the verdict's code
 (classify.py). LAVA itself exits 0 when tests fail and calls a kernel
@@ -53,7 +53,10 @@ def main():
         sys.exit(__doc__)
     log, rundir = sys.argv[1], sys.argv[2]
     entries = read_log(log)
-    console = [str(e.get("msg", "")) for e in entries if e.get("lvl") == "target"]
+    # The monitor's end string is cut out of the "target" lines; the
+    # dispatcher logs the rest of the console, the end marker with it, as
+    # "feedback" while it powers off. Both are the guest's console.
+    console = [str(e.get("msg", "")) for e in entries if e.get("lvl") in ("target", "feedback")]
     results = [e.get("msg") for e in entries if e.get("lvl") == "results"]
     errors = [str(e.get("msg", "")) for e in entries if e.get("lvl") == "error"]
     with open(os.path.join(rundir, "console.log"), "w", encoding="utf-8") as f:
