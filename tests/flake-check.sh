@@ -33,9 +33,11 @@ done
 case "$load" in 0 | 1) ;; *) die "LOAD=$load: use 1 (stress-ng beside QEMU) or 0" ;; esac
 [ "$load" = 0 ] || need_packages stress-ng
 
-# What a run tests: the suite, the guest image's scripts, the patches and
-# the kernel configs, as the working tree has them.
-ident=$(cd "$TOP" && git ls-files -z -- selftests patches configs scripts/guest |
+# What a run tests: the suite, the guest image's scripts, the variant's
+# own patches (not the debug or bench ones it does not carry) and the
+# kernel configs, as the working tree has them.
+ident=$(cd "$TOP" && { git ls-files -z -- selftests configs scripts/guest
+	variant_patches "$variant" | sed "s|^$TOP/||" | tr '\n' '\0'; } |
 	sort -z | xargs -0 sha256sum | sha256sum | cut -c1-12)
 ledger="$BUILD/flake/ledger.tsv"
 out=$(new_run_dir flake)
