@@ -15,7 +15,7 @@ export PROVE_ARCHES PROVE_CASES RUNS FIXED_RUNS NOKNOB_RUNS EXECVE_RUNS PROVE_SE
 S := scripts
 
 .PHONY: help base apply kernel initramfs selftests vmtest vmtest-all checkpatch model \
-	verify-series bisect-check outgoing lava-jobs lava litmus prove execve-neighbours speed bench kdir-demo check fresh-check flake-check mutants clean distclean
+	verify-series bisect-check outgoing selftest-patch lava-jobs lava litmus prove execve-neighbours speed bench kdir-demo check fresh-check flake-check mutants clean distclean
 
 help:
 	@echo "Main job:"
@@ -47,6 +47,7 @@ help:
 	@echo "  make lava-jobs      LAVA job definitions + device dictionaries per ARCH x VARIANT,"
 	@echo "                      validated with lava_common's schemas (build/lava/jobs/)"
 	@echo "  make outgoing       the v2 series and each fix as mail-ready files, signed off"
+	@echo "  make selftest-patch the selftests as a patch for tools/testing/selftests/mmcid"
 	@echo "                      by your git identity, To/Cc from get_maintainer.pl (not sent)"
 	@echo "  make bisect-check   build after the fixture and after each patch"
 	@echo "  make model          SPIN: the pre-fix live lock, the fixed protocol verified"
@@ -67,6 +68,7 @@ initramfs:
 
 selftests:
 	@bash -c 'source $(S)/lib.sh && need_packages make g++ liburcu-dev libgtest-dev'
+	@$(S)/fetch-base.sh
 	@$(MAKE) -s -C selftests OUTPUT=$(CURDIR)/build/selftests/host
 
 vmtest:
@@ -80,6 +82,9 @@ checkpatch:
 
 outgoing:
 	@$(S)/outgoing.sh
+
+selftest-patch:
+	@$(S)/selftest-patch.sh
 
 lava-jobs:
 	@$(S)/lava-jobs.sh

@@ -60,7 +60,10 @@ run_check selftests-style bash -c 'cd "$1" && clang-format --dry-run --Werror \
 	selftests/*.cpp selftests/*/*.cpp selftests/*/*.hpp' _ "$TOP"
 run_check selftests-build make -C "$TOP/selftests" OUTPUT="$BUILD/selftests/host" \
 	KSFT_DIR="$(base_src)/tools/testing/selftests"
-run_check selftests-unit make -C "$TOP/selftests" unit OUTPUT="$BUILD/selftests/host"
+run_check selftests-unit make -C "$TOP/selftests" unit OUTPUT="$BUILD/selftests/host" \
+	KSFT_DIR="$(base_src)/tools/testing/selftests"
+# Another architecture builds and skips what needs a critical section.
+run_check selftests-other-arch "$TOP/tests/selftests-other-arch.sh"
 # On the host kernel too; checks it cannot make (no mm_cid) skip.
 run_check selftests-host "$BUILD/selftests/host/mm_cid_transitions" --duration=2
 run_check selftests-host-pool "$BUILD/selftests/host/mm_cid_pool" --duration=2
@@ -96,6 +99,7 @@ run_check lava-run env ARCH=x86_64 VARIANT=fixed RUN=show "$TOP/scripts/lava-run
 # Mail-ready patches need the sender's git identity, which only the
 # host's checkout has (not the fresh root).
 run_check outgoing "$TOP/scripts/outgoing.sh"
+run_check selftest-patch "$TOP/scripts/selftest-patch.sh"
 # Benchmarks are not tests: only a short run that the counters move.
 run_check bench-smoke "$TOP/tests/bench-smoke.sh"
 

@@ -87,21 +87,58 @@ def load_allowlist(path):
     return rules
 
 
+RUNNER_HEADER = re.compile(r"^# selftests: (?P<collection>[\w.-]+): (?P<program>[\w.-]+)\s*$")
+RESULT_NAME = re.compile(r"^selftests: (?P<collection>[\w.-]+): (?P<program>.+)$")
+SUB_RESULT = re.compile(r"^# (?P<ok>not ok|ok) (?P<num>\d+) (?P<name>.+?)(?:\s+#\s*(?P<directive>\w+)\b(?P<reason>.*))?$")
+
+
+def _result(ok, directive):
+    if (directive or "").upper() == "SKIP":
+        return "SKIP"
+    return "FAIL" if ok == "not ok" else "PASS"
+
+
 def parse_tap(lines):
-    """TAP results at the top level of the guest's output (not nested "#" ones)."""
-    tests = []
+    """The guest's TAP results: one entry per program at the top level
+    ("ok 2 selftests: mmcid: mm_cid_transitions"), each with the
+    scenarios its own TAP reported one level down ("# ok 1 crossing") as
+    "subtests". A failed entry's "check" is the line of its output that
+    says which check failed."""
+    tests, subtests, check, sub_check = [], [], None, None
+    collection = program = None
     for raw in lines:
         line = _strip(raw)
-        m = TAP_RESULT.match(line)
-        if not m:
+        m = RUNNER_HEADER.match(line)
+        if m:
+            collection, program = m.group("collection"), m.group("program")
+            subtests, check, sub_check = [], None, None
             continue
-        directive = (m.group("directive") or "").upper()
-        if m.group("ok") == "not ok":
-            result = "SKIP" if directive == "SKIP" else "FAIL"
-        else:
-            result = "SKIP" if directive == "SKIP" else "PASS"
-        tests.append({"num": int(m.group("num")), "name": m.group("name").strip(),
-                      "result": result, "reason": (m.group("reason") or "").strip()})
+        m = SUB_RESULT.match(line)
+        if m and program:
+            result = _result(m.group("ok"), m.group("directive"))
+            subtests.append({"num": int(m.group("num")), "name": m.group("name").strip(),
+                             "result": result, "reason": (m.group("reason") or "").strip(),
+                             "check": sub_check if result == "FAIL" else None})
+            sub_check = None
+            continue
+        m = TAP_RESULT.match(line)
+        if m:
+            result = _result(m.group("ok"), m.group("directive"))
+            name = m.group("name").strip()
+            named = RESULT_NAME.match(name)
+            if named:
+                collection, program = named.group("collection"), named.group("program")
+            tests.append({"num": int(m.group("num")), "name": name,
+                          "collection": collection, "program": program,
+                          "result": result, "reason": (m.group("reason") or "").strip(),
+                          "check": check if result == "FAIL" else None, "subtests": subtests})
+            collection = program = None
+            subtests, check, sub_check = [], None, None
+            continue
+        if program and FAILING_CHECK.search(line):
+            text = line.lstrip("# ")
+            check = check or text
+            sub_check = sub_check or text
     return tests
 
 
@@ -178,7 +215,8 @@ def classify(text, timed_out=False, started=True, allowlist=()):
     failed = [t for t in details["tests"] if t["result"] == "FAIL"]
     if failed:
         details["first_failure"] = "not ok %d %s" % (failed[0]["num"], failed[0]["name"])
-        check = next((line.lstrip("# ") for line in stripped if FAILING_CHECK.search(line)), None)
+        check = failed[0]["check"] or next(
+            (line.lstrip("# ") for line in stripped if FAILING_CHECK.search(line)), None)
         if check:
             details["first_failure"] += ": " + check
             details["failure_line"] = check  # where it shows up in the log

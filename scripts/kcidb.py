@@ -21,16 +21,14 @@ import os
 import re
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import classify  # noqa: E402
+
 SCHEMA_VERSION = {"major": 5, "minor": 0}
 ORIGIN_RE = re.compile(r"^[a-z0-9_]+$")
 # A KCIDB test path: dot-separated names of [a-zA-Z0-9_-].
 PATH_PART = re.compile(r"[^a-zA-Z0-9_-]+")
 
-RUNNER = re.compile(r"^# selftests: ([\w.-]+): ([\w.-]+)\s*$")
-TOP_RESULT = re.compile(r"^(not ok|ok) \d+ selftests: ([\w.-]+): ([\w.-]+)(.*)$")
-# A scenario's line; a program with arguments (the peer suite's
-# "param_test -T s") is named with them.
-SUB_RESULT = re.compile(r"^# (not ok|ok) \d+ (.+?)(\s+#.*)?$")
 
 # Verdict of the run -> status of the run's root test. A kernel which
 # locked up or crashed under the tests failed them; a run that did not
@@ -43,31 +41,16 @@ def path_part(name):
     return PATH_PART.sub("_", name).strip("_")
 
 
-def status(result, rest):
-    if "# SKIP" in rest:
-        return "SKIP"
-    return "PASS" if result == "ok" else "FAIL"
-
-
 def tap_tests(lines):
     """(path, status) of every program and scenario the console reports."""
-    found, current = [], None
-    for raw in lines:
-        line = re.sub(r"^\[\s*\d+\.\d+\]\s*", "", raw.rstrip("\r\n"))
-        m = RUNNER.match(line)
-        if m:
-            current = "%s.%s" % (path_part(m.group(1)), path_part(m.group(2)))
+    found = []
+    for t in classify.parse_tap(lines):
+        if not t["program"]:
             continue
-        m = SUB_RESULT.match(line)
-        if m and current:
-            found.append(("%s.%s" % (current, path_part(m.group(2).strip("_ "))),
-                          status(m.group(1), m.group(3) or "")))
-            continue
-        m = TOP_RESULT.match(line)
-        if m:
-            found.append(("%s.%s" % (path_part(m.group(2)), path_part(m.group(3))),
-                          status(m.group(1), m.group(4))))
-            current = None
+        prog = "%s.%s" % (path_part(t["collection"]), path_part(t["program"]))
+        found.append((prog, t["result"]))
+        found.extend(("%s.%s" % (prog, path_part(sub["name"])), sub["result"])
+                     for sub in t["subtests"])
     return found
 
 

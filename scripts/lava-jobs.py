@@ -53,7 +53,7 @@ def qemu_options(desc, smp, mem):
 
 
 def definition(args, desc):
-    append = vmrun.kernel_append(desc, "mmcid.run=%s %s" % (args.run, args.append))
+    append = vmrun.kernel_append(desc, "mmcid.run=%s %s" % (args.run, args.append), args.smp)
     minutes = max(1, (args.timeout + 59) // 60)
     return {
         "device_type": "qemu",

@@ -222,6 +222,15 @@ scratch_am() {
 	git -C "$scratch" rev-parse HEAD
 }
 
+# The identity patches are sent as: git config user.name and user.email
+# of this repository, in SENDER_NAME and SENDER_EMAIL.
+sender_identity() {
+	SENDER_NAME=$(git -C "$TOP" config user.name || true)
+	SENDER_EMAIL=$(git -C "$TOP" config user.email || true)
+	[ -n "$SENDER_NAME" ] && [ -n "$SENDER_EMAIL" ] ||
+		die "git config user.name and user.email are unset: set the identity you send as (git config user.name 'Your Name'; git config user.email you@example.org)"
+}
+
 # What kbuild runs on the host to configure and build a kernel and to
 # install its UAPI headers (headers_install copies with rsync).
 KBUILD_PKGS="make gcc flex bison bc libelf-dev libssl-dev ccache cpio perl rsync python3 xz-utils kmod"

@@ -45,9 +45,12 @@ urcu="$BUILD/urcu/$DEB_ARCH"
 # The selftests, static, for the guest architecture.
 [ "$ARCH" = x86_64 ] || need_packages $TOOLCHAIN_PKGS
 tests="$BUILD/selftests/$ARCH"
+ksft="$(base_src)/tools/testing/selftests"
 make -s -C "$TOP/selftests" CROSS_COMPILE="$CROSS_COMPILE_DEFAULT" OUTPUT="$tests" \
-	KSFT_DIR="$(base_src)/tools/testing/selftests" URCU_ROOT="$urcu" >&2 ||
+	KSFT_DIR="$ksft" URCU_ROOT="$urcu" USERLDFLAGS=-static >&2 ||
 	die "the selftests do not build for $ARCH: see the compiler output above"
+[ -x "$tests/mm_cid_pool" ] ||
+	die "mm_cid_pool was not built for $ARCH: liburcu of $DEB_ARCH is missing from ${urcu#"$TOP"/}; remove that directory and run again"
 
 # The peer suite: upstream's rseq selftests from the base tree, static.
 peer="$BUILD/rseq-selftests/$BASE_VERSION/$ARCH"
@@ -55,22 +58,27 @@ peer="$BUILD/rseq-selftests/$BASE_VERSION/$ARCH"
 
 stage=$(mktemp -d "$out/.stage.XXXXXX")
 trap 'rm -rf "$stage"' EXIT
-mkdir -p "$stage"/{bin,dev,proc,sys,tmp,tests}
+mkdir -p "$stage"/{bin,dev,proc,sys,tmp,usr/bin,kselftest/kselftest,kselftest/rseq}
 cp "$busybox" "$stage/bin/busybox"
 cp "$TOP/scripts/guest/init" "$stage/init"
-chmod 755 "$stage/init"
-for prog in mm_cid_show mm_cid_transitions mm_cid_exec mm_cid_pool rseq_abort; do
-	cp "$tests/$prog" "$stage/tests/"
-done
-cp "$TOP/scripts/guest/run-tests" "$stage/tests/run-tests"
-mkdir -p "$stage/tests/rseq"
-cp "$peer"/* "$stage/tests/rseq/"
-cp "$TOP/scripts/guest/rseq-upstream" "$stage/tests/rseq-upstream"
-cp "$TOP/selftests/settings" "$stage/tests/settings"
-# The guest is disposable: it may run the reproducers which hard-lock
-# affected kernels.
-printf '%s\n' "mmcid:mm_cid_transitions" "mmcid:mm_cid_exec --allow-lockup" "mmcid:mm_cid_pool" \
-	"mmcid:rseq_abort" "rseq:rseq-upstream" >"$stage/tests/kselftest-list.txt"
+cp "$TOP/scripts/guest/run-tests" "$stage/bin/run-tests"
+cp "$TOP/scripts/guest/timeout" "$stage/usr/bin/timeout"
+chmod 755 "$stage/init" "$stage/bin/run-tests" "$stage/usr/bin/timeout"
+# Installed as make -C tools/testing/selftests install lays a kselftest
+# tree out: upstream's runner, one directory per collection, the list.
+cp "$ksft/run_kselftest.sh" "$stage/kselftest/"
+cp "$ksft"/kselftest/{runner.sh,ktap_helpers.sh,prefix.pl,module.sh} "$stage/kselftest/kselftest/"
+make -s -C "$TOP/selftests" CROSS_COMPILE="$CROSS_COMPILE_DEFAULT" OUTPUT="$tests" \
+	KSFT_DIR="$ksft" URCU_ROOT="$urcu" USERLDFLAGS=-static \
+	INSTALL_PATH="$stage/kselftest/mmcid" install >&2 ||
+	die "the selftests do not install for $ARCH: see the output above"
+cp "$peer"/* "$TOP/scripts/guest/rseq-upstream" "$ksft/rseq/settings" "$stage/kselftest/rseq/"
+{
+	make -s --no-print-directory -C "$TOP/selftests" CROSS_COMPILE="$CROSS_COMPILE_DEFAULT" \
+		OUTPUT="$tests" KSFT_DIR="$ksft" URCU_ROOT="$urcu" USERLDFLAGS=-static \
+		COLLECTION=mmcid emit_tests | grep '^mmcid:'
+	echo "rseq:rseq-upstream"
+} >"$stage/kselftest/kselftest-list.txt"
 
 (cd "$stage" && find . | LC_ALL=C sort | cpio -o -H newc --owner=0:0 --quiet) >"$out/initramfs.cpio.tmp"
 mv "$out/initramfs.cpio.tmp" "$out/initramfs.cpio"

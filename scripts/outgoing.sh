@@ -13,10 +13,8 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-name=$(git -C "$TOP" config user.name || true)
-email=$(git -C "$TOP" config user.email || true)
-[ -n "$name" ] && [ -n "$email" ] ||
-	die "git config user.name and user.email are unset: set the identity you send as (git config user.name 'Your Name'; git config user.email you@example.org)"
+sender_identity
+name=$SENDER_NAME email=$SENDER_EMAIL
 
 "$TOP/scripts/fetch-base.sh"
 need_packages git perl python3

@@ -47,12 +47,26 @@ def arch_description(arch):
     return desc
 
 
-def kernel_append(desc, extra):
+def emulation_slack(smp):
+    """How many vCPUs share one host CPU (at least 1). Under TCG a vCPU
+    that waits for a host CPU does not run while the guest's clock does:
+    the kernel's stall and lockup detectors would fire on a correct
+    kernel (an arm64 guest with 8 vCPUs on 2 loaded host CPUs reported an
+    RCU stall at boot), so their thresholds are multiplied by this."""
+    return max(1, -(-smp // len(os.sched_getaffinity(0))))
+
+
+def kernel_append(desc, extra, smp):
     """The guest's kernel command line: console, panic on every kind of
-    hang the runner should see, the arch's own options, then @extra."""
+    hang the runner should see, after thresholds scaled to the host CPU
+    each vCPU gets, the arch's own options, then @extra."""
+    slack = emulation_slack(smp)
     return " ".join(filter(None, [
         "console=" + desc["CONSOLE"], "panic=-1", "panic_sys_info=all_bt",
         "sysctl.kernel.panic_on_rcu_stall=1", "softlockup_all_cpu_backtrace=1",
+        # The defaults (CONFIG_RCU_CPU_STALL_TIMEOUT=21, watchdog_thresh=10)
+        # when every vCPU has a host CPU of its own.
+        "rcupdate.rcu_cpu_stall_timeout=%d" % (21 * slack), "watchdog_thresh=%d" % (10 * slack),
         desc.get("QEMU_APPEND", ""), extra]))
 
 
@@ -165,18 +179,33 @@ def test_seconds(lines_at):
     return out
 
 
-def write_junit(path, name, verdict, details, duration):
-    tests = details["tests"]
-    suite = ET.Element("testsuite", name=name, tests=str(max(len(tests), 1)),
-                       failures=str(sum(t["result"] == "FAIL" for t in tests)),
-                       skipped=str(sum(t["result"] == "SKIP" for t in tests)),
-                       time="%.1f" % duration)
+def junit_cases(tests):
+    """(classname suffix, name, result, message) per scenario: a program's
+    nested TAP results, or the program itself when it reported none or
+    failed without a failing scenario (a crash, a timeout)."""
+    cases = []
     for t in tests:
-        case = ET.SubElement(suite, "testcase", classname=name, name=t["name"] or str(t["num"]))
-        if t["result"] == "FAIL":
-            ET.SubElement(case, "failure", message=t["reason"] or "not ok")
-        elif t["result"] == "SKIP":
-            ET.SubElement(case, "skipped", message=t["reason"])
+        program = t["program"] or t["name"] or str(t["num"])
+        for sub in t["subtests"]:
+            cases.append((program, sub["name"], sub["result"], sub["check"] or sub["reason"]))
+        if not t["subtests"] or (t["result"] == "FAIL" and
+                                 not any(s["result"] == "FAIL" for s in t["subtests"])):
+            cases.append((program, program, t["result"], t["check"] or t["reason"]))
+    return cases
+
+
+def write_junit(path, name, verdict, details, duration):
+    cases = junit_cases(details["tests"])
+    suite = ET.Element("testsuite", name=name, tests=str(len(cases) + 1),
+                       failures=str(sum(c[2] == "FAIL" for c in cases)),
+                       skipped=str(sum(c[2] == "SKIP" for c in cases)),
+                       time="%.1f" % duration)
+    for program, case_name, result, message in cases:
+        case = ET.SubElement(suite, "testcase", classname="%s.%s" % (name, program), name=case_name)
+        if result == "FAIL":
+            ET.SubElement(case, "failure", message=message or "not ok")
+        elif result == "SKIP":
+            ET.SubElement(case, "skipped", message=message or "")
     # The kernel's own health is a test case too: a lockup fails the run.
     case = ET.SubElement(suite, "testcase", classname=name, name="kernel")
     if classify.EXIT_CODES[verdict] >= 2:
@@ -214,7 +243,7 @@ def main():
     except OSError:
         pass
 
-    append = kernel_append(desc, args.append)
+    append = kernel_append(desc, args.append, args.smp)
     # Unix socket paths are limited to 108 bytes: keep it short, not in rundir.
     mondir = tempfile.mkdtemp(prefix="mmcid-mon-")
     monitor = os.path.join(mondir, "sock")

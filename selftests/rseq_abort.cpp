@@ -196,6 +196,8 @@ int main(int argc, char **argv)
 	const unsigned nr_cpus = sysconf(_SC_NPROCESSORS_CONF);
 
 	ksft_print_header();
+	if (!arch::rseq_cs_supported)
+		ksft_exit_skip("no rseq critical section for this architecture\n");
 	const bool one = c.only.empty() || c.only == "one-cpu";
 	const bool all = c.only.empty() || c.only == "all-cpus";
 	if (!one && !all)

@@ -91,6 +91,23 @@ class Rules(unittest.TestCase):
         self.assertEqual([t["result"] for t in tests], ["PASS", "FAIL", "SKIP"])
         self.assertEqual(tests[2]["reason"], "no mm_cid")
 
+    def test_nested_scenarios_with_their_failing_check(self):
+        tests = classify.parse_tap([
+            "# selftests: mmcid: mm_cid_transitions", "# # crossing: uniqueness ok",
+            "# ok 1 crossing", "# # storm: density (below the settled bound) FAILED: cid 5",
+            "# not ok 2 storm", "# ok 3 spawn # SKIP no fork",
+            "not ok 1 selftests: mmcid: mm_cid_transitions # exit=1",
+            "# selftests: rseq: rseq-upstream", "# ok 1 basic_test",
+            "ok 2 selftests: rseq: rseq-upstream"])
+        self.assertEqual([(t["program"], t["result"]) for t in tests],
+                         [("mm_cid_transitions", "FAIL"), ("rseq-upstream", "PASS")])
+        subs = tests[0]["subtests"]
+        self.assertEqual([(s["name"], s["result"]) for s in subs],
+                         [("crossing", "PASS"), ("storm", "FAIL"), ("spawn", "SKIP")])
+        self.assertEqual(subs[1]["check"], "storm: density (below the settled bound) FAILED: cid 5")
+        self.assertEqual(tests[0]["check"], subs[1]["check"])
+        self.assertEqual([s["name"] for s in tests[1]["subtests"]], ["basic_test"])
+
     def test_missing_end_marker_without_timeout_after_boot(self):
         text = "[ 0.0] Linux version 7.2.13\nmmcid-vm: kernel x\n"
         self.assertEqual(classify.classify(text)[0], "TIMEOUT")

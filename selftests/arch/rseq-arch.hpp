@@ -3,14 +3,18 @@
 // way tools/testing/selftests/rseq/rseq.h does.
 #pragma once
 
-#if defined(__x86_64__)
+// MMCID_NO_RSEQ_CS (USERCFLAGS=-DMMCID_NO_RSEQ_CS) builds what any other
+// architecture gets, to test it.
+#if defined(MMCID_NO_RSEQ_CS)
+#include "rseq-none.hpp"
+#elif defined(__x86_64__)
 #include "rseq-x86_64.hpp"
 #elif defined(__aarch64__)
 #include "rseq-arm64.hpp"
 #elif defined(__powerpc64__) && defined(__LITTLE_ENDIAN__)
 #include "rseq-ppc64le.hpp"
 #else
-#error "the mm_cid selftests support x86_64, arm64 and ppc64le"
+#include "rseq-none.hpp"
 #endif
 
 namespace mmcid::arch

@@ -8,6 +8,8 @@
 
 namespace mmcid::arch
 {
+inline constexpr bool rseq_cs_supported = true;
+
 // BRK #0x45E0, as code; data and code are both little-endian here.
 inline constexpr uint32_t rseq_sig = 0xd428bc00;
 

@@ -8,6 +8,8 @@
 
 namespace mmcid::arch
 {
+inline constexpr bool rseq_cs_supported = true;
+
 // twui r5,11: a trap which no compiler emits.
 inline constexpr uint32_t rseq_sig = 0x0fe5000b;
 

@@ -8,6 +8,8 @@
 
 namespace mmcid::arch
 {
+inline constexpr bool rseq_cs_supported = true;
+
 // The signature in front of every abort handler, as the operand of a
 // "ud1 <sig>(%rip),%edi" so that disassemblers stay in sync.
 inline constexpr uint32_t rseq_sig = 0x53053053;

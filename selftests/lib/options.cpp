@@ -20,6 +20,7 @@ Options parse_options(int argc, char **argv, const char *scenarios)
 	cl.number("spin", o.spin);
 	cl.text("only", o.only);
 	cl.flag("allow-lockup", o.allow_lockup);
+	cl.flag("white-box", o.white_box);
 	cl.text("plant", o.plant, {"unprotected"});
 	cl.parse(argc, argv);
 	if (!o.seed)

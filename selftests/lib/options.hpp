@@ -17,6 +17,7 @@ struct Options {
 	unsigned spin = 64;	   // delay loop inside each rseq critical section
 	std::string only;	   // run just this scenario
 	bool allow_lockup = false; // run scenarios which hard-lock affected kernels
+	bool white_box = false;	   // the kernel-formula checks on any kernel
 	// "unprotected": count without rseq protection, so the uniqueness
 	// check must fail; shows the check can fail on a real kernel.
 	std::string plant;

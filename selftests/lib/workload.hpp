@@ -111,7 +111,7 @@ private:
 		std::atomic<bool> committed{false}; // one critical section, or gave up
 		std::atomic<uint32_t> probed{0};    // last settled epoch it probed
 		unsigned slot = 0;
-		Behavior behavior = Behavior::spin;
+		Behavior role = Behavior::spin;
 	};
 	struct Results {
 		DensityChecker always{0};

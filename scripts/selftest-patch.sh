@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# make selftest-patch: the selftests as the patch that adds them to the
+# kernel, tools/testing/selftests/mmcid/ and a TARGETS line, written to
+# build/selftest-patch/ for git send-email, with a MAINTAINERS line. Nothing is sent.
+#
+# Committed on the pristine base (scratch worktree) as the sender (git
+# config user.name/user.email), with patches/selftest/changelog as the
+# message; To: and Cc: from get_maintainer.pl for the new files and for
+# the code under test (kernel/sched/core.c, the rseq ABI). It must be
+# checkpatch --strict clean, and the tree with it must build and install
+# the collection with the kernel's own selftests Makefile:
+#   make -C tools/testing/selftests TARGETS=mmcid all install
+# SELFTEST_PATCH_RUN=1 also runs it there on the host (run_tests).
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+sender_identity
+"$TOP/scripts/fetch-base.sh"
+need_packages git perl python3 rsync make g++ liburcu-dev
+src=$(base_src)
+out="$BUILD/selftest-patch"
+tmp="$out.tmp"
+rm -rf "$tmp"
+mkdir -p "$tmp"
+
+base=$(scratch_am)
+tree="$BUILD/trees/.am"
+dest=tools/testing/selftests/mmcid
+# The collection as the repository has it, without the host unit tests
+# (GoogleTest, not a kernel build dependency).
+(cd "$TOP/selftests" && git ls-files -- . ':!:unit/*') | while read -r f; do
+	mkdir -p "$tree/$dest/$(dirname "$f")"
+	cp "$TOP/selftests/$f" "$tree/$dest/$f"
+done
+sed -i 's/^TARGETS += mm$/&\nTARGETS += mmcid/' "$tree/tools/testing/selftests/Makefile"
+grep -qx 'TARGETS += mmcid' "$tree/tools/testing/selftests/Makefile" ||
+	die "no 'TARGETS += mm' line in tools/testing/selftests/Makefile of the base: place the mmcid line by hand in this script"
+# The code under test is the scheduler's (kernel/sched/): its entry.
+awk '/^SCHEDULER$/ { s = 1 } s && /^F:\ttools\/sched\/$/ { print; print "F:\ttools/testing/selftests/mmcid/"; s = 0; next } { print }' \
+	"$tree/MAINTAINERS" >"$tree/MAINTAINERS.new"
+mv "$tree/MAINTAINERS.new" "$tree/MAINTAINERS"
+grep -q '^F:	tools/testing/selftests/mmcid/$' "$tree/MAINTAINERS" ||
+	die "no 'F: tools/sched/' line in the SCHEDULER entry of MAINTAINERS: place the mmcid line by hand in this script"
+# -f: the Debian tree's .gitignore ignores everything at its top level.
+git -C "$tree" add -f "$dest" tools/testing/selftests/Makefile MAINTAINERS
+GIT_AUTHOR_NAME=$SENDER_NAME GIT_AUTHOR_EMAIL=$SENDER_EMAIL GIT_COMMITTER_NAME=$SENDER_NAME \
+	GIT_COMMITTER_EMAIL=$SENDER_EMAIL git -C "$tree" commit -q -s -F "$TOP/patches/selftest/changelog"
+
+# addresses OPTIONS FILES...: get_maintainer.pl's, one per line.
+addresses() {
+	local opts=$1
+	shift
+	# shellcheck disable=SC2086
+	(cd "$tree" && ./scripts/get_maintainer.pl --nogit --nogit-fallback --norolestats $opts "$@" 2>/dev/null) || true
+}
+git -C "$tree" format-patch -q -1 --base="$base" -o "$tmp" HEAD
+patch=$(ls "$tmp"/0001-*.patch)
+mapfile -t to < <(addresses "--no-r --no-l" "$patch" | sort -u)
+mapfile -t cc < <({
+	addresses "--no-m" "$patch"
+	addresses "" -f kernel/sched/core.c include/uapi/linux/rseq.h
+} | sort -u)
+opts=()
+for a in "${to[@]}"; do opts+=(--to="$a"); done
+for a in "${cc[@]}"; do
+	case " ${to[*]} " in *"$a"*) continue ;; esac
+	opts+=(--cc="$a")
+done
+rm -f "$patch"
+git -C "$tree" format-patch -q -1 --base="$base" "${opts[@]}" -o "$tmp" HEAD
+(cd "$tmp" && ls -- *.patch >series)
+"$TOP/scripts/checkpatch-series.sh" "$tmp" ||
+	die "the selftest patch is not checkpatch clean (see above); nothing was written to ${out#"$TOP"/}"
+
+# The kernel's selftests Makefile builds and installs it.
+kbuild="$tmp/build"
+log "selftest-patch: make -C tools/testing/selftests TARGETS=mmcid all install"
+make -C "$tree/tools/testing/selftests" TARGETS=mmcid O="$kbuild" -j2 all >"$tmp/build.log" 2>&1 ||
+	die "the collection does not build in the kernel tree: see ${tmp#"$TOP"/}/build.log"
+make -C "$tree/tools/testing/selftests" TARGETS=mmcid O="$kbuild" \
+	INSTALL_PATH="$kbuild/install" install >>"$tmp/build.log" 2>&1 ||
+	die "the collection does not install from the kernel tree: see ${tmp#"$TOP"/}/build.log"
+grep -qx 'mmcid:mm_cid_transitions' "$kbuild/install/kselftest-list.txt" ||
+	die "the installed kselftest-list.txt does not list mmcid:mm_cid_transitions"
+if [ "${SELFTEST_PATCH_RUN:-0}" = 1 ]; then
+	log "selftest-patch: make -C tools/testing/selftests TARGETS=mmcid run_tests"
+	make -C "$tree/tools/testing/selftests" TARGETS=mmcid O="$kbuild" run_tests 2>&1 |
+		tee "$tmp/run_tests.log"
+fi
+rm -rf "$kbuild"
+git -C "$tree" reset -q --hard "$BASE_TAG"
+rm -rf "$out"
+mv "$tmp" "$out"
+log "selftest-patch: ${out#"$TOP"/}/$(cd "$out" && ls -- 0001-*.patch), signed off by $SENDER_NAME <$SENDER_EMAIL>; nothing was sent"
