@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # make selftest-patch: the selftests as the patch that adds them to the
 # kernel, tools/testing/selftests/mmcid/ and a TARGETS line, written to
-# build/selftest-patch/ for git send-email, with a MAINTAINERS line. Nothing is sent.
+# build/selftest-patch/ for git send-email, with MAINTAINERS lines. Nothing is sent.
 #
 # Committed on the pristine base (scratch worktree) as the sender (git
 # config user.name/user.email), with patches/selftest/changelog as the
-# message; To: and Cc: from get_maintainer.pl for the new files and for
-# the code under test (kernel/sched/core.c, the rseq ABI). It must be
+# message; To: and Cc: from get_maintainer.pl (without keyword matches)
+# for the new files and for the code under test (kernel/sched/core.c, the
+# rseq ABI), and the author of the ownership modes. It must be
 # checkpatch --strict clean, and the tree with it must build and install
 # the collection with the kernel's own selftests Makefile:
 #   make -C tools/testing/selftests TARGETS=mmcid all install
@@ -35,12 +36,20 @@ done
 sed -i 's/^TARGETS += mm$/&\nTARGETS += mmcid/' "$tree/tools/testing/selftests/Makefile"
 grep -qx 'TARGETS += mmcid' "$tree/tools/testing/selftests/Makefile" ||
 	die "no 'TARGETS += mm' line in tools/testing/selftests/Makefile of the base: place the mmcid line by hand in this script"
-# The code under test is the scheduler's (kernel/sched/): its entry.
-awk '/^SCHEDULER$/ { s = 1 } s && /^F:\ttools\/sched\/$/ { print; print "F:\ttools/testing/selftests/mmcid/"; s = 0; next } { print }' \
-	"$tree/MAINTAINERS" >"$tree/MAINTAINERS.new"
-mv "$tree/MAINTAINERS.new" "$tree/MAINTAINERS"
-grep -q '^F:	tools/testing/selftests/mmcid/$' "$tree/MAINTAINERS" ||
-	die "no 'F: tools/sched/' line in the SCHEDULER entry of MAINTAINERS: place the mmcid line by hand in this script"
+# The code under test is the scheduler's (kernel/sched/), seen through
+# rseq: the directory goes in both entries.
+for entry in SCHEDULER "RESTARTABLE SEQUENCES SUPPORT"; do
+	# In its sorted place among the entry's F: lines.
+	awk -v e="$entry" -v f="F:	tools/testing/selftests/mmcid/" '
+		$0 == e { s = 1 }
+		s && ((/^F:/ && $0 > f) || /^$/ || (/^[A-Z]:/ && !/^F:/ && seen)) { print f; s = 0 }
+		s && /^F:/ { seen = 1 }
+		{ print }' \
+		"$tree/MAINTAINERS" >"$tree/MAINTAINERS.new"
+	mv "$tree/MAINTAINERS.new" "$tree/MAINTAINERS"
+done
+[ "$(grep -c '^F:	tools/testing/selftests/mmcid/$' "$tree/MAINTAINERS")" = 2 ] ||
+	die "the SCHEDULER or RESTARTABLE SEQUENCES SUPPORT entry of MAINTAINERS was not found: place the mmcid lines by hand in this script"
 # -f: the Debian tree's .gitignore ignores everything at its top level.
 git -C "$tree" add -f "$dest" tools/testing/selftests/Makefile MAINTAINERS
 GIT_AUTHOR_NAME=$SENDER_NAME GIT_AUTHOR_EMAIL=$SENDER_EMAIL GIT_COMMITTER_NAME=$SENDER_NAME \
@@ -51,7 +60,8 @@ addresses() {
 	local opts=$1
 	shift
 	# shellcheck disable=SC2086
-	(cd "$tree" && ./scripts/get_maintainer.pl --nogit --nogit-fallback --norolestats $opts "$@" 2>/dev/null) || true
+	(cd "$tree" && ./scripts/get_maintainer.pl --nogit --nogit-fallback --norolestats \
+		--nokeywords $opts "$@" 2>/dev/null) || true
 }
 git -C "$tree" format-patch -q -1 --base="$base" -o "$tmp" HEAD
 patch=$(ls "$tmp"/0001-*.patch)
@@ -59,6 +69,8 @@ mapfile -t to < <(addresses "--no-r --no-l" "$patch" | sort -u)
 mapfile -t cc < <({
 	addresses "--no-m" "$patch"
 	addresses "" -f kernel/sched/core.c include/uapi/linux/rseq.h
+	# The author of the ownership modes, whom no MAINTAINERS entry names.
+	echo "Thomas Gleixner <tglx@kernel.org>"
 } | sort -u)
 opts=()
 for a in "${to[@]}"; do opts+=(--to="$a"); done

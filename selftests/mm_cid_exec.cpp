@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-only
 // mm_cid across exec: children which share the mm until they exec or exit,
 // and a failing execve() in per CPU mode. One TAP subtest per scenario.
 #include "lib/runner.hpp"

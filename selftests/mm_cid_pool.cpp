@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-only
 // A thread pool whose number of active workers oscillates across the per
 // CPU threshold, built on liburcu: jobs go through a wait-free queue, the
 // workers read the pool's configuration under urcu-memb read locks, and

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-only
 // Boot check: prints the kernel release and the rseq cpu_id and mm_cid of a
 // few threads which are alive at the same time, and checks that every
 // mm_cid is below the number of possible CPUs.

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-only
 // mm_cid ownership mode transitions: drives a process's thread count
 // across the per CPU threshold again and again, in the ways the kernel
 // switches modes, and checks rseq mm_cid density, uniqueness and cpu_id,

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-only
 // An rseq critical section must abort whenever its thread was scheduled
 // out inside it, on every path back to user space. Workers count into a
 // per CPU counter in critical sections keyed by rseq cpu_id; sleepers on

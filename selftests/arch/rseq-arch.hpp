@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+/* SPDX-License-Identifier: GPL-2.0-only */
 // Selects the architecture's rseq pieces, one file per architecture, the
 // way tools/testing/selftests/rseq/rseq.h does.
 #pragma once

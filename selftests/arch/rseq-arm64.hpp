@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+/* SPDX-License-Identifier: GPL-2.0-only */
 // arm64 rseq pieces.
 #pragma once
 
@@ -10,8 +10,13 @@ namespace mmcid::arch
 {
 inline constexpr bool rseq_cs_supported = true;
 
-// BRK #0x45E0, as code; data and code are both little-endian here.
+// BRK #0x45E0. Code is little-endian even on big-endian arm64, while the
+// kernel compares the signature as data (rseq/rseq-arm64.h does the same).
+#ifdef __AARCH64EB__
+inline constexpr uint32_t rseq_sig = 0x00bc28d4;
+#else
 inline constexpr uint32_t rseq_sig = 0xd428bc00;
+#endif
 
 // See rseq-x86_64.hpp: the same critical section.
 inline int id_add(RseqAbi *rs, const uint32_t *current_id, uint32_t id, intptr_t *v, intptr_t count,

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+/* SPDX-License-Identifier: GPL-2.0-only */
 // An architecture without rseq critical-section code here: threads still
 // register rseq and read mm_cid and cpu_id (density, liveness and the
 // ownership modes are checked), while the checks that need a critical

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+/* SPDX-License-Identifier: GPL-2.0-only */
 // ppc64le rseq pieces.
 #pragma once
 
@@ -14,7 +14,7 @@ inline constexpr bool rseq_cs_supported = true;
 inline constexpr uint32_t rseq_sig = 0x0fe5000b;
 
 // See rseq-x86_64.hpp: the same critical section. The descriptor address
-// is built from absolute relocations; the tests link static, not PIE.
+// is built from absolute relocations, as rseq/rseq-ppc.h builds it.
 inline int id_add(RseqAbi *rs, const uint32_t *current_id, uint32_t id, intptr_t *v, intptr_t count,
 		  unsigned long spin)
 {

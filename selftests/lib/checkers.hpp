@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+/* SPDX-License-Identifier: GPL-2.0-only */
 // What the tests check, as plain logic over observations, so that each
 // checker can be fed a planted violation in a unit test.
 #pragma once

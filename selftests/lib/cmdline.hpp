@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+/* SPDX-License-Identifier: GPL-2.0-only */
 // The one command line parser of the collection's programs: options of
 // the form --name=value and --flag, each bound to a variable. --help
 // prints the usage and exits KSFT_PASS; a bad option or value prints one

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+/* SPDX-License-Identifier: GPL-2.0-only */
 // The kernel's ownership mode state machine (mm_update_max_cids()),
 // replayed in user space from the forks and exits the test performs, so
 // the test knows which mode the process must be in and which mm_cid bound

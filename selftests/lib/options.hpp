@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+/* SPDX-License-Identifier: GPL-2.0-only */
 // Command line of the scenario programs.
 #pragma once
 
@@ -17,7 +17,7 @@ struct Options {
 	unsigned spin = 64;	   // delay loop inside each rseq critical section
 	std::string only;	   // run just this scenario
 	bool allow_lockup = false; // run scenarios which hard-lock affected kernels
-	bool white_box = false;	   // the kernel-formula checks on any kernel
+	bool white_box = false;	   // the checks of the kernel's own thresholds
 	// "unprotected": count without rseq protection, so the uniqueness
 	// check must fail; shows the check can fail on a real kernel.
 	std::string plant;

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+/* SPDX-License-Identifier: GPL-2.0-only */
 // The rseq ABI as the kernel defines it (include/uapi/linux/rseq.h), with
 // only what the tests use. Kept here so that the tests build against any
 // libc, including ones without <sys/rseq.h>.

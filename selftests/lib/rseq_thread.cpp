@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-only
 #include "rseq_thread.hpp"
 
 #include "../arch/rseq-arch.hpp"

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+/* SPDX-License-Identifier: GPL-2.0-only */
 // Per-thread rseq registration owned by the test, not by glibc.
 #pragma once
 

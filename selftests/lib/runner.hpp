@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+/* SPDX-License-Identifier: GPL-2.0-only */
 // Runs each scenario in a child process of its own (a fresh mm, so the
 // CID user count starts at 1) while the parent watches the child's
 // progress and fails the scenario if a thread stops making progress.

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+/* SPDX-License-Identifier: GPL-2.0-only */
 // Progress of a scenario's threads in memory shared with the watchdog
 // process, which stays outside the scenario's mm so that it neither counts
 // as a CID user nor stops when the scenario's threads do.

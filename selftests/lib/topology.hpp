@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+/* SPDX-License-Identifier: GPL-2.0-only */
 // CPU counts and the MM CID mode thresholds derived from them, mirroring
 // __mm_update_max_cids() and mm_cid_calc_pcpu_thrs() in kernel/sched/core.c.
 #pragma once

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-only
 #include "workload.hpp"
 
 #include "../arch/rseq-arch.hpp"
@@ -9,7 +9,6 @@
 #include <cstdio>
 #include <ctime>
 #include <sys/resource.h>
-#include <sys/utsname.h>
 #include <unistd.h>
 
 namespace mmcid
@@ -17,24 +16,6 @@ namespace mmcid
 
 namespace
 {
-// Two checks encode the kernel's own arithmetic: the settled bound
-// (lib/topology, the thresholds) and the ownership mode (lib/mode_model).
-// Both were read from the kernels of the per task and per CPU ownership
-// modes, 6.19 (653fda7ae73d, "sched/mmcid: Switch over to the new
-// mechanism") to 7.3; on any other kernel they run with --white-box only.
-// The other checks hold on every kernel.
-bool kernel_formulas_known()
-{
-	utsname u;
-	unsigned major = 0, minor = 0;
-	if (uname(&u) || sscanf(u.release, "%u.%u", &major, &minor) != 2)
-		return false;
-	const unsigned v = major * 100 + minor;
-	return v >= 619 && v <= 703;
-}
-
-const bool formulas_known = kernel_formulas_known();
-
 constexpr unsigned batch = 16;		 // critical sections between behaviour steps
 constexpr unsigned unsettled = UINT_MAX; // bound while the user count changes
 
@@ -242,6 +223,17 @@ void Workload::count_once(unsigned slot, Results &r, uint32_t epoch_seen, bool s
 	}
 }
 
+// Two checks encode the kernel's own arithmetic, not its ABI: the settled
+// bound (lib/topology, the thresholds) and the ownership mode
+// (lib/mode_model), read from the kernels with the per task and per CPU
+// ownership modes (653fda7ae73d, "sched/mmcid: Switch over to the new
+// mechanism"). They run with --white-box, for a kernel known to have those
+// formulas; every other check holds on any kernel.
+bool Workload::white_box() const
+{
+	return opts_.white_box;
+}
+
 // Pins the thread to two CPUs of @allowed in turn and reads its mm_cid on
 // each, then restores @own. sched_setaffinity() returns only once the
 // thread runs on an allowed CPU, so each read is from the CPU just set.
@@ -249,7 +241,7 @@ void Workload::probe_mode(const cpu_set_t &allowed, const cpu_set_t &own, std::m
 			  uint32_t epoch, Results &r)
 {
 	const int n = CPU_COUNT(&allowed);
-	if (n < 2 || !(formulas_known || opts_.white_box))
+	if (n < 2 || !white_box())
 		return;
 	const int first = static_cast<int>(rng() % n);
 	const int second = static_cast<int>((first + 1 + rng() % (n - 1)) % n);
@@ -433,8 +425,7 @@ int Workload::finish(const char *name)
 		    (r.extended ? std::to_string(r.extended_len) : std::string("more than 32")) +
 		    " bytes");
 	verdict("density (below num_possible_cpus)", r.always.ok(), r.always.report());
-	const bool white_box = formulas_known || opts_.white_box;
-	if (white_box)
+	if (white_box())
 		verdict("density (below the settled bound)", r.settled.ok(), r.settled.report());
 	if (arch::rseq_cs_supported)
 		verdict("uniqueness", ledger_.ok(), ledger_.report());
@@ -442,11 +433,11 @@ int Workload::finish(const char *name)
 		printf("# %s: uniqueness: SKIP: no rseq critical section for this architecture\n",
 		       name);
 	verdict("cpu_id", r.cpu.ok(), r.cpu.report());
-	if (white_box)
+	if (white_box())
 		verdict("ownership mode", r.mode.ok(), r.mode.report());
 	else
-		printf("# %s: settled bound and ownership mode not checked: this kernel's "
-		       "thresholds are not known to the test (--white-box checks them)\n",
+		printf("# %s: settled bound and ownership mode not checked (--white-box checks "
+		       "them on kernels with 7.2's thresholds)\n",
 		       name);
 	verdict(arch::rseq_cs_supported ? "critical sections committed" : "mm_cid reads",
 		r.commits > 0,

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+/* SPDX-License-Identifier: GPL-2.0-only */
 // The threads of a scenario and the checks they run. The scenario's main
 // thread is the controller: it adds and removes workers to move the CID
 // user count across the mode thresholds; the workers count in rseq
@@ -59,6 +59,8 @@ public:
 	size_t workers() const { return workers_.size(); }
 	const ModeModel &model() const { return model_; }
 	const Thresholds &thresholds() const { return thresholds_; }
+	// Whether the checks that encode the kernel's thresholds run.
+	bool white_box() const;
 	const Options &options() const { return opts_; }
 	std::mt19937_64 &rng() { return rng_; }
 

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+/* SPDX-License-Identifier: GPL-2.0-only */
 // Bench mode of the thread pool (mm_cid_pool --bench): the pool grows past
 // the per CPU threshold and shrinks below the per task one at a set rate,
 // while its workers run short jobs and sleep between them, so that the

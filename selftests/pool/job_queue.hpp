@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+/* SPDX-License-Identifier: GPL-2.0-only */
 // The thread pool's job queue: liburcu's wait-free concurrent queue
 // (wfcqueue). The controller enqueues without blocking; workers dequeue.
 #pragma once

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+/* SPDX-License-Identifier: GPL-2.0-only */
 // The debug counters of patches/debug/bench, as the kernel prints them in
 // /sys/kernel/debug/sched/mm_cid_stats: "name value" per line.
 #pragma once

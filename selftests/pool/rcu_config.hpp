@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+/* SPDX-License-Identifier: GPL-2.0-only */
 // The pool's configuration, published with RCU (liburcu's urcu-memb
 // flavour): readers are the workers, the updater is the controller, whose
 // synchronize_rcu() issues membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED),

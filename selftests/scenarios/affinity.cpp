@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-only
 // The process starts with a narrow process-wide mask (see start_cpus), so
 // it switches to per CPU mode early; then the mask is widened, which goes
 // through mm_update_cpus_allowed() and the deferred work, and the threads

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-only
 // Fork bursts across the per CPU threshold: from one user, a group of
 // creators is released at once and each creates a thread, so that the
 // forks which switch to per CPU mode race with each other, with the fixup

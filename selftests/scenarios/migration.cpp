@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-only
 // The patch 1 scenario: a thread scheduled in on one CPU during the
 // task to CPU switch and migrated to another before the fixup reaches it.
 #include "scenarios.hpp"

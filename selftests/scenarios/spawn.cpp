@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-only
 // Children which share the mm for a while: vfork()+execve(), posix_spawn()
 // and clone(CLONE_VM | CLONE_VFORK) children which exit without exec. Each
 // is a CID user from fork until exec or exit, so they move the user count

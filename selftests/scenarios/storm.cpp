@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-only
 // Many processes crossing the per CPU threshold at the same time, their
 // threads migrating themselves all the while. Each mm is a race of its
 // own between the task to CPU fixup walk and a migration (the patch 1

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-only
 // Each checker must flag a planted violation and stay quiet without one.
 #include "lib/checkers.hpp"
 #include "lib/topology.hpp"

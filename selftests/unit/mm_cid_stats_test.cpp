@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-only
 // The bench's reading of the kernel's debug counters.
 #include "pool/mm_cid_stats.hpp"
 

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-only
 // The replayed mode state machine against the transitions the kernel makes.
 #include "lib/mode_model.hpp"
 
