@@ -103,9 +103,11 @@ void worker(const Config &c, int cpu, std::vector<Counter> &counters, Totals &t,
 	uint64_t committed = 0, stale = 0, n = 0;
 	while (!stop.load(std::memory_order_relaxed)) {
 		// Now and then: rseq cpu_id must name the CPU the thread runs on.
-		// Equal before and after getcpu() but different from it means
-		// the kernel returned to user space without updating it.
-		if ((++n & 255) == 0) {
+		// Pinned, the thread cannot move between the reads, so equal
+		// before and after getcpu() but different from it means the
+		// kernel returned to user space without updating it. (Unpinned,
+		// two migrations around getcpu() would look the same.)
+		if (cpu >= 0 && (++n & 255) == 0) {
 			uint32_t before = reg.cpu_id();
 			int real = sched_getcpu();
 			if (real >= 0 && before == reg.cpu_id() &&
