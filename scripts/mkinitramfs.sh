@@ -43,6 +43,8 @@ urcu="$BUILD/urcu/$DEB_ARCH"
 "$TOP/scripts/fetch-base.sh" # kselftest.h comes from the base tree
 
 # The selftests, static, for the guest architecture.
+# rsync: the collection's make install (lib.mk) copies with it.
+need_packages make g++ rsync
 [ "$ARCH" = x86_64 ] || need_packages $TOOLCHAIN_PKGS
 tests="$BUILD/selftests/$ARCH"
 ksft="$(base_src)/tools/testing/selftests"

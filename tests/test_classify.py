@@ -13,6 +13,7 @@ import unittest
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "scripts"))
 import classify  # noqa: E402
+import vmrun  # noqa: E402
 
 SNIPPETS = os.path.join(HERE, "console")
 
@@ -107,6 +108,29 @@ class Rules(unittest.TestCase):
         self.assertEqual(subs[1]["check"], "storm: density (below the settled bound) FAILED: cid 5")
         self.assertEqual(tests[0]["check"], subs[1]["check"])
         self.assertEqual([s["name"] for s in tests[1]["subtests"]], ["basic_test"])
+
+    def test_junit_has_a_case_per_scenario(self):
+        # A whole run of the suite through upstream's run_kselftest.sh.
+        with open(os.path.join(SNIPPETS, "PASS--run-kselftest-full.log"), encoding="utf-8") as f:
+            console = f.read().splitlines()
+        verdict, details = classify.classify("\n".join(console))
+        self.assertEqual(verdict, "PASS")
+        names = [(prog, name) for prog, name, _, _ in vmrun.junit_cases(details["tests"])]
+        for want in [("mm_cid_transitions", "storm"), ("mm_cid_exec", "execve-fail-threads"),
+                     ("mm_cid_pool", "thread-pool"), ("rseq_abort", "all-cpus"),
+                     ("rseq-upstream", "basic_test")]:
+            self.assertIn(want, names)
+        self.assertEqual(sum(p != "rseq-upstream" for p, _ in names), 17)
+        # Planted: a failed scenario is its own case, with its failing check.
+        i = console.index("# ok 2 crossing")
+        console[i:i + 1] = ["# # crossing: uniqueness FAILED: 3 updates lost", "# not ok 2 crossing"]
+        i = console.index("ok 1 selftests: mmcid: mm_cid_transitions")
+        console[i] = "not ok 1 selftests: mmcid: mm_cid_transitions # exit=1"
+        verdict, details = classify.classify("\n".join(console))
+        self.assertEqual(verdict, "TEST-FAIL")
+        failed = [c for c in vmrun.junit_cases(details["tests"]) if c[2] == "FAIL"]
+        self.assertEqual(failed, [("mm_cid_transitions", "crossing", "FAIL",
+                                   "crossing: uniqueness FAILED: 3 updates lost")])
 
     def test_missing_end_marker_without_timeout_after_boot(self):
         text = "[ 0.0] Linux version 7.2.13\nmmcid-vm: kernel x\n"
