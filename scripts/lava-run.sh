@@ -3,8 +3,9 @@
 # with lava-run (LAVA's dispatcher from bookworm's packages, unpacked in
 # build/lava/root), with the verdict and exit code make vmtest gives for
 # the same kernel: 0 PASS, 1 TEST-FAIL, 2 kernel failure, 3 INFRA.
-# Builds what vmtest builds unless VMTEST_NO_BUILD=1. Log, console and
-# LAVA's results: build/lava/runs/<arch>/<variant>/<id>/.
+# Builds what vmtest builds unless VMTEST_NO_BUILD=1. Log, console,
+# LAVA's results, result.json and kcidb.json:
+# build/lava/runs/<arch>/<variant>/<id>/.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -43,4 +44,6 @@ PYTHONPATH=$site timeout $((timeout + 300)) /usr/bin/python3 -S "$BUILD/lava/roo
 	--job-id 1 --output-dir "$run/output" "$run/job/definition.yaml" \
 	2>"$run/lava-run.log" >"$run/lava-run.out" || rc=$?
 log "lava-run exited with $rc (LAVA exits 0 when tests fail): the verdict comes from the console"
-PYTHONPATH=$site /usr/bin/python3 -S "$TOP/scripts/lava-verdict.py" "$run/lava-run.log" "$run"
+write_manifest "$run/patches.manifest" "$VARIANT"
+PYTHONPATH=$site /usr/bin/python3 -S "$TOP/scripts/lava-verdict.py" "$run/lava-run.log" "$run" \
+	--arch "$ARCH" --variant "$VARIANT" --smp "${SMP:-4}" --manifest "$run/patches.manifest"

@@ -1,17 +1,20 @@
 #!/usr/bin/env python3
 """The verdict of a lava-run job, as make vmtest gives it.
 
-  lava-verdict.py LOG RUNDIR
+  lava-verdict.py LOG RUNDIR [--arch A --variant V --smp N --manifest F]
 
 LOG is lava-run's log (the lines it writes to stderr). Writes the
 guest's console (the "target" and "feedback" lines) to RUNDIR/console.log and LAVA's
 test results to RUNDIR/lava-results.yaml, prints both the results and
 the classifier's verdict, and exits with the verdict's code
-(classify.py). LAVA itself exits 0 when tests fail and calls a kernel
+(classify.py). With --arch, also RUNDIR/result.json and kcidb.json, as
+make vmtest writes them. LAVA itself exits 0 when tests fail and calls a kernel
 panic an infrastructure error ("Connection closed"): the console says
 which it was.
 """
 
+import argparse
+import datetime
 import json
 import os
 import sys
@@ -20,6 +23,8 @@ import yaml
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import classify  # noqa: E402
+import kcidb  # noqa: E402
+import vmrun  # noqa: E402
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -48,10 +53,28 @@ def read_log(path):
     return entries
 
 
+def duration(entries):
+    """Seconds from the first to the last entry of the log."""
+    stamps = []
+    for e in entries:
+        try:
+            stamps.append(datetime.datetime.fromisoformat(str(e.get("dt"))))
+        except ValueError:
+            continue
+    return (stamps[-1] - stamps[0]).total_seconds() if len(stamps) > 1 else 0.0
+
+
 def main():
-    if len(sys.argv) != 3:
-        sys.exit(__doc__)
-    log, rundir = sys.argv[1], sys.argv[2]
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("log")
+    ap.add_argument("rundir")
+    ap.add_argument("--arch")
+    ap.add_argument("--variant", default="custom")
+    ap.add_argument("--smp", type=int, default=4)
+    ap.add_argument("--manifest")
+    args = ap.parse_args()
+    log, rundir = args.log, args.rundir
     entries = read_log(log)
     # The monitor's end string is cut out of the "target" lines; the
     # dispatcher logs the rest of the console, the end marker with it, as
@@ -74,6 +97,15 @@ def main():
     verdict, details = classify.classify("\n".join(console), timed_out=bool(errors),
                                          started=started, allowlist=allow)
     line = details.get("first_failure", "")
+    if args.arch:
+        result = {"arch": args.arch, "variant": args.variant, "smp": args.smp,
+                  "run_id": os.path.basename(os.path.normpath(rundir)), "runner": "lava-run",
+                  "verdict": verdict, "first_failure": line, "tests": details["tests"],
+                  "time_total_s": round(duration(entries), 1)}
+        result.update(vmrun.read_manifest(args.manifest))
+        with open(os.path.join(rundir, "result.json"), "w", encoding="utf-8") as f:
+            json.dump(result, f, indent=2)
+        kcidb.write(rundir)
     print("lava: verdict %s%s" % (verdict, (": " + line) if line else ""))
     print("lava: console log: %s" % os.path.relpath(os.path.join(rundir, "console.log")))
     sys.exit(classify.EXIT_CODES[verdict])

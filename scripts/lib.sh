@@ -222,6 +222,27 @@ scratch_am() {
 	git -C "$scratch" rev-parse HEAD
 }
 
+# write_manifest FILE VARIANT: what the kernel was built from, for
+# result.json (vmrun.read_manifest): the tree and every patch the harness
+# stacked (sha256 and name). With KDIR, the user's tree and the patches
+# stacked on it.
+write_manifest() {
+	local file=$1 variant=$2 p
+	{
+		if [ -n "${KDIR:-}" ]; then
+			echo "# tree $(variant_tree "$variant") $(git -C "$KDIR" rev-parse HEAD)"
+		else
+			echo "# tree $(base_package) $BASE_VERSION $(git -C "$(variant_tree "$variant")" rev-parse HEAD)"
+		fi
+		while read -r p; do
+			[ -n "$p" ] || continue
+			case "$p" in "$PATCHES/base/"*) [ -z "${KDIR:-}" ] || continue ;; esac
+			echo "$(sha256sum "$p" | cut -d' ' -f1)  ${p#"$TOP"/}"
+		done < <(variant_patches "$variant")
+	} >"$file.tmp"
+	mv "$file.tmp" "$file"
+}
+
 # The identity patches are sent as: git config user.name and user.email
 # of this repository, in SENDER_NAME and SENDER_EMAIL.
 sender_identity() {

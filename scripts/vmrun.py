@@ -47,6 +47,23 @@ def arch_description(arch):
     return desc
 
 
+def read_manifest(path):
+    """The tree and patches of a kernel, from lib.sh's write_manifest:
+    {"tree": ..., "patches": [{"name", "sha256"}]}, empty without one."""
+    if not path or not os.path.exists(path):
+        return {}
+    out = {"patches": []}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if line.startswith("# tree "):
+                out["tree"] = line[len("# tree "):]
+            elif line.strip():
+                sha, name = line.split(None, 1)
+                out["patches"].append({"name": name, "sha256": sha})
+    return out
+
+
 def emulation_slack(smp):
     """How many vCPUs share one host CPU (at least 1). Under TCG a vCPU
     that waits for a host CPU does not run while the guest's clock does:
@@ -254,16 +271,7 @@ def main():
 
     result = {"arch": args.arch, "variant": args.variant, "run_id": run_id,
               "qemu_command": cmd, "kernel": args.kernel, "smp": args.smp}
-    if args.manifest and os.path.exists(args.manifest):
-        patches = []
-        for line in open(args.manifest, encoding="utf-8"):
-            line = line.rstrip("\n")
-            if line.startswith("# tree "):
-                result["tree"] = line[len("# tree "):]
-            elif line.strip():
-                sha, name = line.split(None, 1)
-                patches.append({"name": name, "sha256": sha})
-        result["patches"] = patches
+    result.update(read_manifest(args.manifest))
     log = open(os.path.join(rundir, "console.log"), "wb")
     t0 = time.monotonic()
     started, timed_out, hang_reason = True, False, None

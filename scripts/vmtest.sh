@@ -35,22 +35,8 @@ else
 	ARCH=$ARCH "$TOP/scripts/mkinitramfs.sh" || infra "making the $ARCH initramfs failed"
 fi
 
-# What the kernel was built from, for result.json: the tree and every
-# patch the harness stacked (name and sha256).
 manifest="$out/patches.manifest"
-{
-	if [ -n "${KDIR:-}" ]; then
-		echo "# tree $(variant_tree "$VARIANT") $(git -C "$KDIR" rev-parse HEAD)"
-	else
-		echo "# tree $(base_package) $BASE_VERSION $(git -C "$(variant_tree "$VARIANT")" rev-parse HEAD)"
-	fi
-	while read -r p; do
-		[ -n "$p" ] || continue
-		case "$p" in "$PATCHES/base/"*) [ -z "${KDIR:-}" ] || continue ;; esac
-		echo "$(sha256sum "$p" | cut -d' ' -f1)  ${p#"$TOP"/}"
-	done < <(variant_patches "$VARIANT")
-} >"$manifest.tmp"
-mv "$manifest.tmp" "$manifest"
+write_manifest "$manifest" "$VARIANT"
 variant_label=$(variant_name "$VARIANT")
 [ -z "${SANITIZER:-}" ] || variant_label+=-$SANITIZER
 args=(--arch "$ARCH" --variant "$variant_label" --manifest "$manifest" --kernel "$out/$KIMAGE"

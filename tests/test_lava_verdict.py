@@ -32,15 +32,20 @@ def msg(e):
     return str(e.get("msg")) if isinstance(e, dict) else e
 
 
-def verdict(items):
-    """lava-verdict.py's exit code and output on a log of these entries."""
+def verdict(items, *options):
+    """lava-verdict.py's exit code, output and kcidb.json (or None) on a
+    log of these entries."""
     with tempfile.TemporaryDirectory() as d:
         log = os.path.join(d, "lava-run.log")
         with open(log, "w", encoding="utf-8") as f:
             f.writelines(json.dumps(e) + "\n" if isinstance(e, dict) else e for e in items)
-        p = subprocess.run([sys.executable, VERDICT, log, d], capture_output=True, text=True,
-                           check=False)
-        return p.returncode, p.stdout + p.stderr
+        p = subprocess.run([sys.executable, VERDICT, log, d, *options], capture_output=True,
+                           text=True, check=False)
+        report = None
+        if os.path.exists(os.path.join(d, "kcidb.json")):
+            with open(os.path.join(d, "kcidb.json"), encoding="utf-8") as f:
+                report = json.load(f)
+        return p.returncode, p.stdout + p.stderr, report
 
 
 class LavaVerdict(unittest.TestCase):
@@ -50,13 +55,14 @@ class LavaVerdict(unittest.TestCase):
         items = entries()
         self.assertFalse(any("END rc=" in msg(e) for e in items
                              if isinstance(e, dict) and e.get("lvl") == "target"))
-        rc, out = verdict(items)
+        rc, out, report = verdict(items)
         self.assertEqual(rc, 0, out)
         self.assertIn("verdict PASS", out)
+        self.assertIsNone(report)
 
     def test_planted_missing_end_marker_is_timeout(self):
         items = [e for e in entries() if "END rc=" not in msg(e)]
-        rc, out = verdict(items)
+        rc, out, _ = verdict(items)
         self.assertEqual(rc, 2, out)
         self.assertIn("verdict TIMEOUT", out)
 
@@ -65,9 +71,13 @@ class LavaVerdict(unittest.TestCase):
         at = next(i for i, e in enumerate(items) if "distinct mm_cid" in msg(e))
         items.insert(at + 1, {"lvl": "target",
                               "msg": "not ok 1 selftests: mmcid: mm_cid_show # exit=1"})
-        rc, out = verdict(items)
+        rc, out, report = verdict(items, "--arch", "x86_64", "--variant", "fixed")
         self.assertEqual(rc, 1, out)
         self.assertIn("verdict TEST-FAIL", out)
+        # KCIDB, as make vmtest writes it: the run and the failed program.
+        status = {t["path"]: t["status"] for t in report["tests"]}
+        self.assertEqual(status["mmcid"], "FAIL")
+        self.assertEqual(status["mmcid.mm_cid_show"], "FAIL")
 
 
 if __name__ == "__main__":
