@@ -87,34 +87,19 @@ def kernel_append(desc, extra, smp):
         desc.get("QEMU_APPEND", ""), extra]))
 
 
-def qemu_command(desc, kernel, initrd, smp, mem, append, monitor):
+def qemu_command(desc, kernel, initrd, smp, mem, append, monitor_path):
     cmd = [desc["QEMU_BIN"]] + shlex.split(desc["QEMU_MACHINE"])
     cmd += ["-accel", "tcg,thread=multi", "-smp", str(smp), "-m", str(mem),
             "-display", "none", "-serial", "stdio", "-no-reboot",
-            "-monitor", "unix:%s,server=on,wait=off" % monitor,
+            "-monitor", "unix:%s,server=on,wait=off" % monitor_path,
             "-kernel", kernel, "-initrd", initrd, "-append", append]
     return cmd
 
 
-def monitor_command(path, command):
-    """Send one command to the QEMU human monitor; best effort."""
-    try:
-        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
-            s.settimeout(2)
-            s.connect(path)
-            s.sendall(command.encode() + b"\n")
-            time.sleep(0.3)
-            try:
-                return s.recv(65536).decode(errors="replace")
-            except socket.timeout:
-                return ""
-    except OSError as e:
-        return "monitor: %s" % e
-
-
-def monitor_query(path, command, timeout=10.0):
+def monitor(path, command, timeout=10.0):
     """Send one command to the QEMU human monitor and return its answer
-    (the text up to the next prompt); best effort."""
+    (the text up to the next prompt, or until QEMU closed the socket, as
+    after "quit"); best effort."""
     try:
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
             s.settimeout(timeout)
@@ -263,9 +248,9 @@ def main():
     append = kernel_append(desc, args.append, args.smp)
     # Unix socket paths are limited to 108 bytes: keep it short, not in rundir.
     mondir = tempfile.mkdtemp(prefix="mmcid-mon-")
-    monitor = os.path.join(mondir, "sock")
+    monitor_path = os.path.join(mondir, "sock")
     cmd = qemu_command(desc, args.kernel, args.initrd, args.smp,
-                       args.mem or int(desc["QEMU_MEM"]), append, monitor)
+                       args.mem or int(desc["QEMU_MEM"]), append, monitor_path)
     print("vmrun: " + " ".join(shlex.quote(c) for c in cmd), flush=True)
     print("vmrun: console log: " + os.path.relpath(os.path.join(rundir, "console.log")), flush=True)
 
@@ -314,13 +299,13 @@ def main():
                 for sample in range(2):
                     if sample:
                         time.sleep(1)
-                    pcs = vcpu_pcs(args.kernel, monitor_query(monitor, "info registers -a"))
+                    pcs = vcpu_pcs(args.kernel, monitor(monitor_path, "info registers -a"))
                     if pcs:
                         msg = "\n".join(pcs) + "\n"
                         sys.stdout.write(msg)
                         log.write(msg.encode())
                         text.append(msg)
-                monitor_command(monitor, "nmi")
+                monitor(monitor_path, "nmi", timeout=2)
                 deadline = time.monotonic() + 15
                 while time.monotonic() < deadline and proc.poll() is None:
                     for key, _ in sel.select(timeout=0.5):
@@ -330,7 +315,7 @@ def main():
                         if not args.quiet:
                             sys.stdout.write(data.decode(errors="replace"))
                 if proc.poll() is None:
-                    monitor_command(monitor, "quit")
+                    monitor(monitor_path, "quit", timeout=2)
                     try:
                         proc.wait(5)
                     except subprocess.TimeoutExpired:
