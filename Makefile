@@ -19,10 +19,10 @@ S := scripts
 
 help:
 	@echo "Main job:"
-	@echo "  make vmtest [ARCH=x86_64] [VARIANT=fixed|base] [SMP=4]"
+	@echo "  make vmtest [ARCH=x86_64] [VARIANT=fixed|prefix] [SMP=4]"
 	@echo "                      apply, build, boot in QEMU, run the tests, verdict"
 	@echo "  make vmtest-all     every ARCH x VARIANT one after another, summary table"
-	@echo "  make prove          before/after proof: repeated runs of base, fixed, mainline,"
+	@echo "  make prove          before/after proof: repeated runs of prefix, fixed, mainline,"
 	@echo "                      mainline-fixed on every ARCH, verdict table (hours; see README)"
 	@echo "  make execve-neighbours  the failing-execve() lock-up and its neighbours (ARCH=)"
 	@echo "  make speed          stage times per ARCH: 1-line rebuild, initramfs, boot, tests"
@@ -37,7 +37,7 @@ help:
 	@echo "  make mutants        plant each bug of tests/mutants/ on mainline-fixed, run the suite"
 	@echo "Steps:"
 	@echo "  make base           fetch and unpack the pinned linux-source (base.lock)"
-	@echo "  make apply          git am the fixture (VARIANT=base) or fixture+series (fixed)"
+	@echo "  make apply          git am the fixture (VARIANT=prefix) or fixture+series (fixed)"
 	@echo "  make kernel         build the kernel out of tree with ccache (DEBUG=0: no debug.config)"
 	@echo "  make initramfs      busybox + static selftests + /init for ARCH"
 	@echo "  make selftests      build the selftests for the host"

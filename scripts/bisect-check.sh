@@ -20,13 +20,13 @@ source "$(dirname "$0")/lib.sh"
 
 ARCH=${ARCH:-x86_64}
 export KNOBS=0
-VARIANT=base "$TOP/scripts/apply.sh"
+VARIANT=prefix "$TOP/scripts/apply.sh"
 VARIANT=fixed "$TOP/scripts/apply.sh"
 src=$(base_src)
-tree=$(variant_tree base)
-out=$(kbuild_dir "$ARCH" base)
+tree=$(variant_tree prefix)
+out=$(kbuild_dir "$ARCH" prefix)
 n=$(($(variant_patches fixed | wc -l) - 1))
-base_head=$(git -C "$src" rev-parse variant/base)
+base_head=$(git -C "$src" rev-parse variant/prefix)
 [ "$(git -C "$src" rev-parse "variant/fixed~$n^{tree}")" = "$(git -C "$src" rev-parse "$base_head^{tree}")" ] ||
 	die "the fixed stack does not start with the base variant: check the series directories in scripts/lib.sh"
 
@@ -47,7 +47,7 @@ for k in $(seq "$n" -1 0); do
 		! git -C "$src" diff --quiet "$rev" variant/fixed -- include/linux/rseq_types.h; then
 		targets=$quick_targets what="compiles the mm_cid users"
 	fi
-	if KTARGETS=$targets KTREE="$tree" KOUT="$out" ARCH=$ARCH VARIANT=base \
+	if KTARGETS=$targets KTREE="$tree" KOUT="$out" ARCH=$ARCH VARIANT=prefix \
 		"$TOP/scripts/build-kernel.sh" >"$BUILD/bisect-$((n - k)).log" 2>&1; then
 		echo "ok   $((n - k))/$n $what ($(($(date +%s) - t0)) s): $subject"
 	else

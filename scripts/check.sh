@@ -46,7 +46,7 @@ run_check harness-classifier python3 "$TOP/tests/test_classify.py"
 run_check kcidb-schema /usr/bin/python3 "$TOP/tests/test_kcidb.py"
 run_check lava-verdict /usr/bin/python3 "$TOP/tests/test_lava_verdict.py"
 run_check base "$TOP/scripts/fetch-base.sh"
-run_check apply-base env VARIANT=base "$TOP/scripts/apply.sh"
+run_check apply-prefix env VARIANT=prefix "$TOP/scripts/apply.sh"
 run_check apply-fixed env VARIANT=fixed "$TOP/scripts/apply.sh"
 run_check checkpatch "$TOP/scripts/checkpatch-series.sh"
 run_check checkpatch-catches-planted-error "$TOP/tests/checkpatch-planted.sh"
@@ -82,7 +82,7 @@ fi
 # One cold kernel build: the fixture's struct layout differs from the
 # fixed one and reaches nearly every object, so the steps before the
 # layout change compile only the mm_cid users (BISECT_QUICK); the pre-fix
-# kernel is built and booted by make prove and make vmtest VARIANT=base.
+# kernel is built and booted by make prove and make vmtest VARIANT=prefix.
 # The bisection's last step is the fixed kernel's source: built after it,
 # the fixed tree finds every object in ccache.
 run_check bisect-check env BISECT_QUICK=1 "$TOP/scripts/bisect-check.sh"

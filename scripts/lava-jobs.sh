@@ -5,12 +5,12 @@
 # initramfs are file:// URLs of this checkout's build outputs (built or
 # not); KERNEL_URL and INITRD_URL replace them for a lab, which fetches
 # the artefacts from where you publish them.
-#   MATRIX_ARCHES (all), VARIANTS (base fixed), SMP (4), RUN (all)
+#   MATRIX_ARCHES (all), VARIANTS (prefix fixed), SMP (4), RUN (all)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 arches=${MATRIX_ARCHES:-$ARCHES}
-variants=${VARIANTS:-base fixed}
+variants=${VARIANTS:-prefix fixed}
 for a in $arches; do check_arch "$a"; done
 for v in $variants; do check_variant "$v"; done
 [ -z "${KERNEL_URL:-}${INITRD_URL:-}" ] || [ "$(echo $arches $variants | wc -w)" -eq 2 ] ||

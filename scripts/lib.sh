@@ -70,18 +70,25 @@ base_src() {
 BASE_TAG=pristine
 
 # The kernels the harness builds, as stacks of series directories:
-#   base            7.2 + fixture (the state the series was written against)
+#   prefix          7.2 + fixture (the state the series was written against)
 #   fixed           7.2 + fixture + series + the execve() and powerpc fixes
 #   mainline        pristine 7.2
 #   mainline-fixed  pristine 7.2 + the execve() and powerpc fixes
-VARIANTS_ALL="base fixed mainline mainline-fixed"
+VARIANTS_ALL="prefix fixed mainline mainline-fixed"
+# "base", the pre-fix variant's first name, is still accepted: "base" is
+# also the pristine source (make base, base.lock, BASE_VERSION).
+if [ "${VARIANT:-}" = base ]; then
+	echo "notice: VARIANT=base is now called VARIANT=prefix (7.2 + the fixture)" >&2
+	VARIANT=prefix
+	export VARIANT
+fi
 # For make bench only (x86_64): fixture + patches 1-3 or 1-4 + the execve() fix,
 # each with the debug counters of patches/debug/bench.
 VARIANTS_BENCH="bench-p3 bench-p4"
 
 variant_series_dirs() {
 	case "$1" in
-	base) echo "$PATCHES/base" ;;
+	prefix) echo "$PATCHES/base" ;;
 	fixed) echo "$PATCHES/base $PATCHES $PATCHES/execve $PATCHES/ppc-rseq" ;;
 	mainline) ;;
 	mainline-fixed) echo "$PATCHES/execve $PATCHES/ppc-rseq" ;;

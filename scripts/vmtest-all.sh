@@ -6,7 +6,7 @@ set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 
 arches=${MATRIX_ARCHES:-$ARCHES}
-variants=${VARIANTS:-base fixed}
+variants=${VARIANTS:-prefix fixed}
 worst=0
 rows=()
 for arch in $arches; do

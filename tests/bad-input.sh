@@ -126,7 +126,7 @@ expect_error "KDIR with uncommitted changes" "uncommitted changes" \
 	env KDIR="$kdir" VARIANT=mainline-fixed "$TOP/scripts/apply.sh"
 git -C "$kdir" checkout -q -- kernel/sched/core.c
 expect_error "KDIR with the fixture" "fixture for the pinned base only" \
-	env KDIR="$kdir" VARIANT=base "$TOP/scripts/apply.sh"
+	env KDIR="$kdir" VARIANT=prefix "$TOP/scripts/apply.sh"
 n=$((n + 1))
 fixes=$(bash -c 'source "$1/scripts/lib.sh" && variant_patches mainline-fixed | wc -l' _ "$TOP")
 if env KDIR="$kdir" VARIANT=mainline-fixed "$TOP/scripts/apply.sh" >"$scratch/out" 2>&1 &&
