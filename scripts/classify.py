@@ -69,6 +69,40 @@ def _strip(line):
     return re.sub(_TS, "", line.rstrip("\r\n"))
 
 
+# A printk timestamp anywhere in a line: on a console the tests share with
+# the kernel, a kernel message can begin in the middle of a test's line.
+_TS_INSIDE = re.compile(r"\[\s*\d+\.\d+\]\s*(?:\[\s*[TC]\d+\]\s*)?")
+
+
+def _messages(raw):
+    """The kernel messages a console line may hold: the line without its
+    timestamp, and the text after each timestamp later in the line."""
+    out = [_strip(raw)]
+    for m in _TS_INSIDE.finditer(raw):
+        if m.start() > 0:
+            out.append(raw[m.end():].rstrip("\r\n"))
+    return out
+
+
+# A report runs from its first line to the kernel's end marker
+# ("---[ end trace ...]---", "---[ end Kernel panic ...]---"), or this many
+# lines when it has none.
+REPORT_END = re.compile(r"---\[ end ")
+REPORT_MAX_LINES = 80
+
+
+def _report(stripped, i, message):
+    """The whole report that starts with @message on line @i."""
+    report = [message]
+    for line in stripped[i + 1:i + REPORT_MAX_LINES]:
+        if END_MARKER.match(line):
+            break
+        report.append(line)
+        if REPORT_END.search(line):
+            break
+    return report
+
+
 _LOCKUP = [re.compile(p) for p in LOCKUP_PATTERNS]
 _PANIC = [re.compile(p) for p in PANIC_PATTERNS]
 _WARNING = re.compile(r"^WARNING: ")
@@ -174,31 +208,36 @@ def classify(text, timed_out=False, started=True, allowlist=()):
     cut = next((i for i, raw in enumerate(lines) if HANG_MARKER.match(raw)), len(lines))
     stripped = [_strip(raw) for raw in lines[:cut]]
 
+    messages = [_messages(raw) for raw in lines[:cut]]
+
     def first(patterns):
-        for i, line in enumerate(stripped):
-            for p in patterns:
-                if p.search(line):
-                    return i, line
+        for i, candidates in enumerate(messages):
+            for message in candidates:
+                if any(p.search(message) for p in patterns):
+                    return i, message
         return None
+
+    def found(verdict, hit):
+        details["first_failure"] = hit[1]
+        details["report"] = _report(stripped, hit[0], hit[1])
+        return verdict, details
 
     lockup = first(_LOCKUP)
     if lockup:
-        details["first_failure"] = lockup[1]
-        return "LOCKUP", details
+        return found("LOCKUP", lockup)
     spinning = all_vcpus_spinning(lines[cut:]) if timed_out else None
     if spinning:
         details["first_failure"] = spinning
         return "LOCKUP", details
     panic = first(_PANIC)
     if panic:
-        details["first_failure"] = panic[1]
-        return "PANIC", details
+        return found("PANIC", panic)
 
-    for line in stripped:
-        is_warn = bool(_WARNING.search(line)) or bool(LOCKDEP_TITLES.search(line))
-        if is_warn and not any(r.search(line) for r in allowlist):
-            details["first_failure"] = line
-            return "WARN", details
+    for i, candidates in enumerate(messages):
+        for message in candidates:
+            is_warn = bool(_WARNING.search(message)) or bool(LOCKDEP_TITLES.search(message))
+            if is_warn and not any(r.search(message) for r in allowlist):
+                return found("WARN", (i, message))
 
     end = None
     for raw in lines:

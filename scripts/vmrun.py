@@ -370,7 +370,8 @@ def main():
     time_to_failure = (round(failed_at - (first_test_at or 0), 1)
                        if failed_at is not None else None)
     result.update({"verdict": verdict, "time_to_failure_s": time_to_failure, "exit_code": classify.EXIT_CODES[verdict],
-                   "first_failure": details["first_failure"], "hang": hang_reason,
+                   "first_failure": details["first_failure"],
+                   "report": details.get("report"), "hang": hang_reason,
                    "tests": details["tests"], "end_rc": details["end_rc"],
                    "kernel_release": kernel_release,
                    "time_boot_to_tests_s": round(first_test_at, 1) if first_test_at else None,
@@ -385,6 +386,9 @@ def main():
         print("vmrun: kcidb.json not written: %s" % e, flush=True)
     npass = sum(t["result"] == "PASS" for t in details["tests"])
     nfail = sum(t["result"] == "FAIL" for t in details["tests"])
+    if details.get("report"):
+        print("\nvmrun: the kernel's report:\n" +
+              "\n".join("    " + line for line in details["report"]), flush=True)
     print("\nvmrun: verdict %s (%s %s, %d tests passed, %d failed, %.1f s)%s" % (
         verdict, args.arch, args.variant, npass, nfail, duration,
         ": " + details["first_failure"] if details["first_failure"] else ""), flush=True)

@@ -132,6 +132,24 @@ class Rules(unittest.TestCase):
         self.assertEqual(failed, [("mm_cid_transitions", "crossing", "FAIL",
                                    "crossing: uniqueness FAILED: 3 updates lost")])
 
+    def test_report_is_captured_whole_and_found_mid_line(self):
+        text = "\n".join([
+            "[ 0.0] Linux version 7.2.13", "mmcid-vm: kernel x",
+            # The kernel's message began while a test was printing.
+            "# # storm: 12 crossi[   15.000100] WARNING: CPU: 1 PID: 7 at kernel/sched/core.c:1 f+0x1/0x2",
+            "[   15.000150] Modules linked in:", "[   15.000160] Call Trace:",
+            "[   15.000170]  mm_cid_fixup+0x10/0x20",
+            "[   15.000200] ---[ end trace 0000000000000000 ]---",
+            "# # storm: crossings done", "mmcid-vm: END rc=0"])
+        verdict, details = classify.classify(text)
+        self.assertEqual(verdict, "WARN")
+        self.assertTrue(details["first_failure"].startswith("WARNING: CPU: 1 PID: 7"))
+        self.assertEqual(details["report"][-1], "---[ end trace 0000000000000000 ]---")
+        self.assertIn("mm_cid_fixup+0x10/0x20", details["report"])
+        # Planted: the same words in a test's own text are not a report.
+        verdict, _ = classify.classify(text.replace("crossi[   15.000100] ", "crossi "))
+        self.assertEqual(verdict, "PASS")
+
     def test_missing_end_marker_without_timeout_after_boot(self):
         text = "[ 0.0] Linux version 7.2.13\nmmcid-vm: kernel x\n"
         self.assertEqual(classify.classify(text)[0], "TIMEOUT")
