@@ -100,12 +100,15 @@ def main():
     if args.arch:
         result = {"arch": args.arch, "variant": args.variant, "smp": args.smp,
                   "run_id": os.path.basename(os.path.normpath(rundir)), "runner": "lava-run",
-                  "verdict": verdict, "first_failure": line, "tests": details["tests"],
+                  "verdict": verdict, "first_failure": line, "report": details.get("report"),
+                  "tests": details["tests"],
                   "time_total_s": round(duration(entries), 1)}
         result.update(vmrun.read_manifest(args.manifest))
         with open(os.path.join(rundir, "result.json"), "w", encoding="utf-8") as f:
             json.dump(result, f, indent=2)
         kcidb.write(rundir)
+    if details.get("report"):
+        print("lava: the kernel's report:\n" + "\n".join("    " + r for r in details["report"]))
     print("lava: verdict %s%s" % (verdict, (": " + line) if line else ""))
     print("lava: console log: %s" % os.path.relpath(os.path.join(rundir, "console.log")))
     sys.exit(classify.EXIT_CODES[verdict])
