@@ -12,7 +12,7 @@ check_variant "$VARIANT"
 check_kdir
 check_sanitizer "$ARCH"
 extra_patches >/dev/null
-source "$TOP/scripts/arch/$ARCH.sh"
+load_arch "$ARCH"
 
 # KTREE/KOUT: another tree and build directory (bisection, KDIR=).
 # KTARGETS: kbuild targets instead of the whole kernel (bisection).

@@ -9,7 +9,7 @@ source "$(dirname "$0")/lib.sh"
 
 ARCH=${ARCH:-x86_64}
 check_arch "$ARCH"
-source "$TOP/scripts/arch/$ARCH.sh"
+load_arch "$ARCH"
 dest=$(realpath -m "${1:?usage: build-rseq-selftests.sh OUT}")
 "$TOP/scripts/fetch-base.sh" >&2
 top=$(base_src)

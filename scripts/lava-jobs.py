@@ -5,7 +5,7 @@ dictionary of a local QEMU "device") and dispatcher.yaml, and validate
 the job and the device dictionary with lava_common's own schemas.
 
 The QEMU machine, memory, console and kernel command line come from
-scripts/arch/ARCH.sh and vmrun.py, the harness's own runner, so that
+scripts/arches.py and vmrun.py, the harness's own runner, so that
 both run the same guest. The job deploys kernel and initramfs to tmpfs,
 boots with method qemu and turns the kselftest runner's TAP lines into
 LAVA results with a monitor, from the guest /init's first line to its
@@ -16,7 +16,6 @@ Needs lava_common and python3-yaml on PYTHONPATH (scripts/lava-fetch.sh).
 
 import argparse
 import os
-import shlex
 import sys
 
 import yaml
@@ -25,6 +24,7 @@ from lava_common.schemas import device as device_schema
 from voluptuous import Invalid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import arches  # noqa: E402
 import vmrun  # noqa: E402
 
 # LAVA's names of the QEMU architectures (lava-server's qemu.jinja2).
@@ -46,7 +46,7 @@ def url(path_or_url):
 
 def qemu_options(desc, smp, mem):
     """QEMU's options but -kernel/-initrd/-append, which LAVA adds."""
-    opts = [" ".join(shlex.split(desc["QEMU_MACHINE"])),
+    opts = [" ".join(desc.qemu_machine),
             "-accel tcg,thread=multi", "-smp %d" % smp, "-m %d" % mem,
             "-nographic", "-monitor none", "-no-reboot"]
     return opts
@@ -92,7 +92,7 @@ def definition(args, desc):
 
 
 def device(args, desc):
-    mem = args.mem or int(desc["QEMU_MEM"])
+    mem = args.mem or desc.qemu_mem
     return {
         "available_architectures": sorted(set(LAVA_ARCH.values())),
         "constants": {"failure_retry": 1, "boot_retry": 1},
@@ -102,7 +102,7 @@ def device(args, desc):
             "boot": {
                 "connections": {"serial": None},
                 "methods": {"qemu": {"parameters": {
-                    "command": desc["QEMU_BIN"],
+                    "command": desc.qemu_bin,
                     "options": qemu_options(desc, args.smp, mem),
                 }}},
             },
@@ -130,7 +130,7 @@ def main():
                     help="write an invalid job, which validation must refuse (make check)")
     args = ap.parse_args()
 
-    desc = vmrun.arch_description(args.arch)
+    desc = arches.ARCHES[args.arch]
     job, dev = definition(args, desc), device(args, desc)
     if args.plant == "bad-monitor-name":
         job["actions"][2]["test"]["monitors"][0]["name"] = "mmcid kselftest"

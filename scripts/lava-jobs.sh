@@ -20,7 +20,7 @@ need_packages python3
 site=$("$TOP/scripts/lava-fetch.sh")
 for a in $arches; do
 	for v in $variants; do
-		kimage=$(source "$TOP/scripts/arch/$a.sh" && echo "$KIMAGE")
+		kimage=$(load_arch "$a" && echo "$KIMAGE")
 		dir="$BUILD/lava/jobs/$a-$v"
 		PYTHONPATH=$site /usr/bin/python3 -S "$TOP/scripts/lava-jobs.py" --arch "$a" \
 			--variant "$v" --smp "${SMP:-4}" --run "${RUN:-all}" --append "${APPEND:-}" \

@@ -13,7 +13,7 @@ ARCH=${ARCH:-x86_64}
 VARIANT=${VARIANT:-fixed}
 check_arch "$ARCH"
 check_variant "$VARIANT"
-source "$TOP/scripts/arch/$ARCH.sh"
+load_arch "$ARCH"
 need_packages "$QEMU_PKG" python3
 
 out=$(kbuild_dir "$ARCH" "$VARIANT")

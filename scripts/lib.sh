@@ -7,7 +7,7 @@ BUILD=${BUILD:-$TOP/build}
 BASE_LOCK=${BASE_LOCK:-$TOP/base.lock}
 PATCHES=${PATCHES:-$TOP/patches}
 BASE_VERSION=${BASE_VERSION:-$(awk '!/^#/ && NF == 3 { print $2; exit }' "$BASE_LOCK")}
-ARCHES="x86_64 arm64 ppc64le"
+ARCHES="x86_64 arm64 ppc64le" # the keys of scripts/arches.py
 mkdir -p "$BUILD"
 
 # One line on stderr, naming what to do about it, then a non-zero exit.
@@ -115,6 +115,17 @@ check_arch() {
 	*" $1 "*) ;;
 	*) die "unknown ARCH '$1': use one of: $ARCHES" ;;
 	esac
+}
+
+# load_arch ARCH: the architecture's description (scripts/arches.py) as
+# shell variables: KARCH, DEB_ARCH, CROSS_COMPILE_DEFAULT, TOOLCHAIN_PKGS,
+# KIMAGE, QEMU_BIN, QEMU_PKG, QEMU_MACHINE, QEMU_MEM, CONSOLE, QEMU_APPEND.
+load_arch() {
+	local desc
+	check_arch "$1"
+	need_packages python3
+	desc=$(python3 "$TOP/scripts/arches.py" shell "$1") || die "scripts/arches.py has no description of $1"
+	eval "$desc"
 }
 
 # Patch files of a series directory, in the order of its 'series' file.

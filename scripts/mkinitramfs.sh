@@ -8,7 +8,7 @@ source "$(dirname "$0")/lib.sh"
 
 ARCH=${ARCH:-x86_64}
 check_arch "$ARCH"
-source "$TOP/scripts/arch/$ARCH.sh"
+load_arch "$ARCH"
 out="$BUILD/initramfs/$ARCH"
 mkdir -p "$out"
 

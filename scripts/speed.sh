@@ -86,8 +86,7 @@ for a in $arches; do
 		mkdir -p "$floor_out"
 		cp "$kout/.config" "$floor_out/.config"
 		floor=$(
-			# shellcheck disable=SC1090
-			source "$TOP/scripts/arch/$a.sh"
+			load_arch "$a"
 			secs make -C "$tree" O="$floor_out" ARCH="$KARCH" \
 				CROSS_COMPILE="$CROSS_COMPILE_DEFAULT" RUSTC=false -j"$(nproc)"
 		)
@@ -96,8 +95,7 @@ for a in $arches; do
 		# back by cleanup() unless the timed build succeeds.
 		log "speed: $a initramfs from nothing"
 		deb_arch=$(
-			# shellcheck disable=SC1090
-			source "$TOP/scripts/arch/$a.sh"
+			load_arch "$a"
 			echo "$DEB_ARCH"
 		)
 		aside=$(mktemp -d "$BUILD/.speed-aside.XXXXXX")

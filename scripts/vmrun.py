@@ -26,25 +26,11 @@ import time
 import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import arches  # noqa: E402
 import classify  # noqa: E402
 import kcidb  # noqa: E402
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def arch_description(arch):
-    """KEY=VALUE lines of scripts/arch/ARCH.sh (the one place per arch)."""
-    path = os.path.join(TOP, "scripts", "arch", arch + ".sh")
-    desc = {}
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            line = line.strip()
-            if not line or line.startswith("#") or "=" not in line:
-                continue
-            key, _, value = line.partition("=")
-            parts = shlex.split(value)
-            desc[key] = parts[0] if parts else ""
-    return desc
 
 
 def read_manifest(path):
@@ -79,16 +65,16 @@ def kernel_append(desc, extra, smp):
     each vCPU gets, the arch's own options, then @extra."""
     slack = emulation_slack(smp)
     return " ".join(filter(None, [
-        "console=" + desc["CONSOLE"], "panic=-1", "panic_sys_info=all_bt",
+        "console=" + desc.console, "panic=-1", "panic_sys_info=all_bt",
         "sysctl.kernel.panic_on_rcu_stall=1", "softlockup_all_cpu_backtrace=1",
         # The defaults (CONFIG_RCU_CPU_STALL_TIMEOUT=21, watchdog_thresh=10)
         # when every vCPU has a host CPU of its own.
         "rcupdate.rcu_cpu_stall_timeout=%d" % (21 * slack), "watchdog_thresh=%d" % (10 * slack),
-        desc.get("QEMU_APPEND", ""), extra]))
+        " ".join(desc.qemu_append), extra]))
 
 
 def qemu_command(desc, kernel, initrd, smp, mem, append, monitor_path):
-    cmd = [desc["QEMU_BIN"]] + shlex.split(desc["QEMU_MACHINE"])
+    cmd = [desc.qemu_bin, *desc.qemu_machine]
     cmd += ["-accel", "tcg,thread=multi", "-smp", str(smp), "-m", str(mem),
             "-display", "none", "-serial", "stdio", "-no-reboot",
             "-monitor", "unix:%s,server=on,wait=off" % monitor_path,
@@ -233,7 +219,7 @@ def main():
     ap.add_argument("--manifest", help="'# tree ...' and 'sha256  patch' lines, for result.json")
     args = ap.parse_args()
 
-    desc = arch_description(args.arch)
+    desc = arches.ARCHES[args.arch]
     run_id = datetime.datetime.now().strftime("%Y%m%d-%H%M%S-") + str(os.getpid())
     rundir = os.path.join(args.results, args.arch, args.variant, run_id)
     os.makedirs(rundir, exist_ok=True)
@@ -250,7 +236,7 @@ def main():
     mondir = tempfile.mkdtemp(prefix="mmcid-mon-")
     monitor_path = os.path.join(mondir, "sock")
     cmd = qemu_command(desc, args.kernel, args.initrd, args.smp,
-                       args.mem or int(desc["QEMU_MEM"]), append, monitor_path)
+                       args.mem or desc.qemu_mem, append, monitor_path)
     print("vmrun: " + " ".join(shlex.quote(c) for c in cmd), flush=True)
     print("vmrun: console log: " + os.path.relpath(os.path.join(rundir, "console.log")), flush=True)
 

@@ -11,7 +11,7 @@ check_variant "$VARIANT"
 check_kdir
 check_sanitizer "$ARCH"
 extra_patches >/dev/null
-source "$TOP/scripts/arch/$ARCH.sh"
+load_arch "$ARCH"
 
 # Infrastructure failures before the boot exit with 3, like INFRA.
 infra() {
