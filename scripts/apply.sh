@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# make apply VARIANT=base|fixed|mainline|mainline-fixed: a worktree of the
+# make apply VARIANT=prefix|fixed|mainline|mainline-fixed: a worktree of the
 # pristine base with the variant's patches applied by git am.
 #
 # The patches are applied in a scratch worktree first; the variant's tree
@@ -19,8 +19,8 @@ extra_patches >/dev/null
 
 if [ -n "${KDIR:-}" ]; then
 	check_kdir
-	[ "$VARIANT" != base ] ||
-		die "VARIANT=base is the fixture for the pinned base only: with KDIR use VARIANT=mainline-fixed (the execve() and powerpc fixes) or fixed (the v2 series too)"
+	[ "$VARIANT" != prefix ] ||
+		die "VARIANT=prefix is the fixture for the pinned base only: with KDIR use VARIANT=mainline-fixed (the execve() and powerpc fixes) or fixed (the v2 series too)"
 	[ -z "$(git -C "$KDIR" status --porcelain --untracked-files=no)" ] ||
 		die "KDIR=$KDIR has uncommitted changes: commit or stash them first (git am needs a clean tree)"
 	kpatches=()
