@@ -187,7 +187,7 @@ void Workload::remove_worker(bool oldest)
 	controller_progress();
 }
 
-void Workload::count_once(unsigned slot, Results &r, uint32_t epoch_seen, bool settled_now,
+void Workload::count_once(unsigned slot, Observations &r, uint32_t epoch_seen, bool settled_now,
 			  uint32_t &last_cid)
 {
 	RseqAbi &area = ThreadRseq::area();
@@ -238,7 +238,7 @@ bool Workload::white_box() const
 // each, then restores @own. sched_setaffinity() returns only once the
 // thread runs on an allowed CPU, so each read is from the CPU just set.
 void Workload::probe_mode(const cpu_set_t &allowed, const cpu_set_t &own, std::mt19937_64 &rng,
-			  uint32_t epoch, Results &r)
+			  uint32_t epoch, Observations &r)
 {
 	const int n = CPU_COUNT(&allowed);
 	if (n < 2 || !white_box())
@@ -273,7 +273,7 @@ void Workload::worker_main(Worker *w)
 	// Every other worker registers rseq with the kernel's full struct
 	// rseq: see ThreadRseq.
 	ThreadRseq rseq(w->slot & 1);
-	Results r;
+	Observations r;
 	r.always = DensityChecker(thresholds_.possible);
 	r.cpu = CpuIdChecker(thresholds_.possible);
 	r.registrations = 1;
@@ -370,7 +370,7 @@ void Workload::short_worker(unsigned iterations)
 	unsigned slot = take_slot();
 	shared_->active[slot] = true;
 	ThreadRseq rseq;
-	Results r;
+	Observations r;
 	r.always = DensityChecker(thresholds_.possible);
 	r.cpu = CpuIdChecker(thresholds_.possible);
 	if (!rseq.registered()) {
@@ -387,19 +387,10 @@ void Workload::short_worker(unsigned iterations)
 	release_slot(slot);
 }
 
-void Workload::merge(const Results &r)
+void Workload::merge(const Observations &r)
 {
 	std::lock_guard<std::mutex> g(results_lock_);
-	results_.always.merge(r.always);
-	results_.settled.merge(r.settled);
-	results_.cpu.merge(r.cpu);
-	results_.mode.merge(r.mode);
-	results_.commits += r.commits;
-	results_.aborts += r.aborts;
-	results_.registration_errors += r.registration_errors;
-	results_.registrations += r.registrations;
-	results_.extended += r.extended;
-	results_.extended_len = std::max(results_.extended_len, r.extended_len);
+	results_.merge(r);
 	ledger_.add_commits(r.commits);
 }
 
@@ -408,42 +399,9 @@ int Workload::finish(const char *name)
 	while (!workers_.empty())
 		remove_worker();
 	shared_->active[controller_slot] = false;
-	const Results &r = results_;
-	bool ok = true;
-	printf("# %s: %llu crossings, peak %u users, %llu commits, %llu aborts\n", name,
-	       static_cast<unsigned long long>(shared_->crossings.load()), peak_users_,
-	       static_cast<unsigned long long>(r.commits),
-	       static_cast<unsigned long long>(r.aborts));
-	auto verdict = [&](const char *what, bool good, const std::string &detail) {
-		printf("# %s: %s %s: %s\n", name, what, good ? "ok" : "FAILED", detail.c_str());
-		ok &= good;
-	};
-	verdict("rseq registration", r.registration_errors == 0,
-		std::to_string(r.registration_errors) + " threads could not register; " +
-		    std::to_string(r.extended) + " of " + std::to_string(r.registrations) +
-		    " workers registered " +
-		    (r.extended ? std::to_string(r.extended_len) : std::string("more than 32")) +
-		    " bytes");
-	verdict("density (below num_possible_cpus)", r.always.ok(), r.always.report());
-	if (white_box())
-		verdict("density (below the settled bound)", r.settled.ok(), r.settled.report());
-	if (arch::rseq_cs_supported)
-		verdict("uniqueness", ledger_.ok(), ledger_.report());
-	else
-		printf("# %s: uniqueness: SKIP: no rseq critical section for this architecture\n",
-		       name);
-	verdict("cpu_id", r.cpu.ok(), r.cpu.report());
-	if (white_box())
-		verdict("ownership mode", r.mode.ok(), r.mode.report());
-	else
-		printf("# %s: settled bound and ownership mode not checked (--white-box checks "
-		       "them on kernels with 7.2's thresholds)\n",
-		       name);
-	verdict(arch::rseq_cs_supported ? "critical sections committed" : "mm_cid reads",
-		r.commits > 0,
-		std::to_string(r.commits) + (arch::rseq_cs_supported ? " commits" : " reads"));
-	fflush(stdout);
-	return ok ? 0 : 1;
+	const ScenarioRun run{shared_->crossings.load(), peak_users_, white_box(),
+			      arch::rseq_cs_supported};
+	return judge(name, run, results_, ledger_);
 }
 
 } // namespace mmcid

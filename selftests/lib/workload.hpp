@@ -1,15 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-// The threads of a scenario and the checks they run. The scenario's main
-// thread is the controller: it adds and removes workers to move the CID
-// user count across the mode thresholds; the workers count in rseq
-// critical sections keyed by their mm_cid, observe mm_cid and cpu_id, and
-// schedule in and out in the way their behaviour says.
+// The threads of a scenario. The scenario's main thread is the
+// controller: it adds and removes workers to move the CID user count
+// across the mode thresholds; the workers count in rseq critical sections
+// keyed by their mm_cid, observe mm_cid and cpu_id, and schedule in and
+// out in the way their behaviour says. What they observe is judged by
+// judge() (verdicts.hpp).
 #pragma once
 
 #include "checkers.hpp"
 #include "mode_model.hpp"
 #include "options.hpp"
 #include "shared_progress.hpp"
+#include "verdicts.hpp"
 
 #include <atomic>
 #include <chrono>
@@ -102,8 +104,8 @@ public:
 	// scenarios that create threads outside the controller.
 	void short_worker(unsigned iterations);
 
-	// Stops and joins every worker, evaluates the checks, prints "# "
-	// diagnostics. Returns KSFT_PASS or KSFT_FAIL.
+	// Stops and joins every worker and judges what they observed.
+	// Returns KSFT_PASS or KSFT_FAIL.
 	int finish(const char *name);
 
 private:
@@ -115,24 +117,14 @@ private:
 		unsigned slot = 0;
 		Behavior role = Behavior::spin;
 	};
-	struct Results {
-		DensityChecker always{0};
-		DensityChecker settled{0};
-		CpuIdChecker cpu{0};
-		ModeChecker mode;
-		uint64_t commits = 0, aborts = 0, registration_errors = 0;
-		uint64_t registrations = 0, extended = 0; // extended: longer than 32 bytes
-		uint32_t extended_len = 0;
-	};
-
 	void worker_main(Worker *w);
 	unsigned take_slot();
 	void release_slot(unsigned slot);
-	void count_once(unsigned slot, Results &r, uint32_t epoch_seen, bool settled_now,
+	void count_once(unsigned slot, Observations &r, uint32_t epoch_seen, bool settled_now,
 			uint32_t &last_cid);
 	void probe_mode(const cpu_set_t &allowed, const cpu_set_t &own, std::mt19937_64 &rng,
-			uint32_t epoch, Results &r);
-	void merge(const Results &r);
+			uint32_t epoch, Observations &r);
+	void merge(const Observations &r);
 
 	Options opts_;
 	SharedProgress *shared_;
@@ -156,7 +148,7 @@ private:
 
 	WorkerHooks hooks_;
 	std::mutex results_lock_;
-	Results results_;
+	Observations results_;
 	unsigned peak_users_ = 1;
 };
 
