@@ -7,10 +7,14 @@ exits with the verdict's code (see classify.py). On a hang (no output for
 --idle-timeout seconds, or the overall --timeout) it asks the guest for
 backtraces of all CPUs through the QEMU monitor before stopping it, so a
 live lock leaves evidence in the log.
+
+A little over 300 lines: the console, the hang path and the verdict of
+one run read best together; the monitor (qemu_monitor.py), junit.xml
+(junit.py), the verdict rules (classify.py) and KCIDB (kcidb.py) are
+modules of their own.
 """
 
 import argparse
-import bisect
 import datetime
 import json
 import os
@@ -18,17 +22,17 @@ import re
 import selectors
 import shlex
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import arches  # noqa: E402
 import classify  # noqa: E402
+import junit  # noqa: E402
 import kcidb  # noqa: E402
+from qemu_monitor import monitor, vcpu_pcs  # noqa: E402
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -82,75 +86,6 @@ def qemu_command(desc, kernel, initrd, smp, mem, append, monitor_path):
     return cmd
 
 
-def monitor(path, command, timeout=10.0):
-    """Send one command to the QEMU human monitor and return its answer
-    (the text up to the next prompt, or until QEMU closed the socket, as
-    after "quit"); best effort."""
-    try:
-        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
-            s.settimeout(timeout)
-            s.connect(path)
-            buf = b""
-            deadline = time.monotonic() + timeout
-            while b"(qemu) " not in buf and time.monotonic() < deadline:
-                buf += s.recv(65536)
-            s.sendall(command.encode() + b"\n")
-            buf = b""
-            while buf.count(b"(qemu) ") < 1 and time.monotonic() < deadline:
-                chunk = s.recv(65536)
-                if not chunk:
-                    break
-                buf += chunk
-            return buf.decode(errors="replace")
-    except OSError as e:
-        return "monitor: %s" % e
-
-
-# The program counter in "info registers -a", per architecture.
-PC_PATTERNS = [re.compile(r"\bRIP=([0-9a-f]{16})"), re.compile(r"\bPC=([0-9a-f]{16})"),
-               re.compile(r"\bNIP\s+([0-9a-f]{16})")]
-
-
-def system_map(kernel):
-    """System.map of the build the kernel image came from, or None."""
-    d = os.path.dirname(os.path.abspath(kernel))
-    for _ in range(5):
-        p = os.path.join(d, "System.map")
-        if os.path.exists(p):
-            return p
-        d = os.path.dirname(d)
-    return None
-
-
-def vcpu_pcs(kernel, registers):
-    """One line per vCPU: its program counter and the kernel symbol there.
-    For guests whose CPUs all spin with interrupts off, where an NMI is not
-    delivered or not answered (arm64 under TCG), this is all the evidence
-    there is of where they are stuck."""
-    pcs = []
-    for pat in PC_PATTERNS:
-        pcs = [int(m.group(1), 16) for m in pat.finditer(registers)]
-        if pcs:
-            break
-    if not pcs:
-        return []
-    syms = []
-    smap = system_map(kernel)
-    if smap:
-        for line in open(smap, errors="replace"):
-            f = line.split()
-            if len(f) >= 3 and f[1] in "tTwW":
-                syms.append((int(f[0], 16), f[2]))
-        syms.sort()
-    addrs = [a for a, _ in syms]
-    out = []
-    for cpu, pc in enumerate(pcs):
-        i = bisect.bisect_right(addrs, pc) - 1
-        where = "%s+0x%x" % (syms[i][1], pc - syms[i][0]) if i >= 0 else "?"
-        out.append("vmrun: vCPU %d: PC %016x %s" % (cpu, pc, where))
-    return out
-
-
 def test_seconds(lines_at):
     """Seconds each top-level test took: from its "# selftests: C: T" line
     to its TAP result line."""
@@ -167,38 +102,159 @@ def test_seconds(lines_at):
     return out
 
 
-def junit_cases(tests):
-    """(classname suffix, name, result, message) per scenario: a program's
-    nested TAP results, or the program itself when it reported none or
-    failed without a failing scenario (a crash, a timeout)."""
-    cases = []
-    for t in tests:
-        program = t["program"] or t["name"] or str(t["num"])
-        for sub in t["subtests"]:
-            cases.append((program, sub["name"], sub["result"], sub["check"] or sub["reason"]))
-        if not t["subtests"] or (t["result"] == "FAIL" and
-                                 not any(s["result"] == "FAIL" for s in t["subtests"])):
-            cases.append((program, program, t["result"], t["check"] or t["reason"]))
-    return cases
+class Console:
+    """The guest's console: kept in console.log and in memory for the
+    classifier, echoed unless quiet, each line with the time it came."""
+
+    def __init__(self, path, quiet, t0):
+        self.log = open(path, "wb")
+        self.quiet, self.t0 = quiet, t0
+        self.text = []
+        self.lines_at = []  # (seconds since start, line): when the failure showed up
+        self.last_output = t0
+        self.first_test_at = None
+        self.kernel_release = None
+        self._pending = b""
+
+    def note(self, msg):
+        """A line of the runner's own, in the log and for the classifier."""
+        sys.stdout.write(msg)
+        self.log.write(msg.encode())
+        self.text.append(msg)
+
+    def feed(self, data, timed=True):
+        chunk = data.decode(errors="replace")
+        self.log.write(data)
+        self.log.flush()
+        self.text.append(chunk)
+        if not self.quiet:
+            sys.stdout.write(chunk)
+            sys.stdout.flush()
+        if not timed:
+            return
+        self.last_output = time.monotonic()
+        self._pending += data
+        *complete, self._pending = self._pending.split(b"\n")
+        for line in complete:
+            s = line.decode(errors="replace")
+            self.lines_at.append((self.last_output - self.t0, s))
+            if self.first_test_at is None and "mmcid-vm: kernel" in s:
+                self.first_test_at = time.monotonic() - self.t0
+                m = re.search(r"mmcid-vm: kernel (\S+)", s)
+                self.kernel_release = m.group(1) if m else None
+
+    def close(self):
+        self.log.close()
 
 
-def write_junit(path, name, verdict, details, duration):
-    cases = junit_cases(details["tests"])
-    suite = ET.Element("testsuite", name=name, tests=str(len(cases) + 1),
-                       failures=str(sum(c[2] == "FAIL" for c in cases)),
-                       skipped=str(sum(c[2] == "SKIP" for c in cases)),
-                       time="%.1f" % duration)
-    for program, case_name, result, message in cases:
-        case = ET.SubElement(suite, "testcase", classname="%s.%s" % (name, program), name=case_name)
-        if result == "FAIL":
-            ET.SubElement(case, "failure", message=message or "not ok")
-        elif result == "SKIP":
-            ET.SubElement(case, "skipped", message=message or "")
-    # The kernel's own health is a test case too: a lockup fails the run.
-    case = ET.SubElement(suite, "testcase", classname=name, name="kernel")
-    if classify.EXIT_CODES[verdict] >= 2:
-        ET.SubElement(case, "failure", message="%s: %s" % (verdict, details["first_failure"]))
-    ET.ElementTree(suite).write(path, encoding="utf-8", xml_declaration=True)
+def stop_hung_guest(proc, sel, console, kernel, monitor_path, reason):
+    """A silent or overdue guest: where every vCPU is (two samples a
+    second apart, from QEMU itself), then an NMI for the guest's own
+    backtraces, then QEMU is stopped."""
+    # The classifier must see the marker too: what follows is the answer
+    # to our NMI, not the guest's own failure.
+    console.note("\nvmrun: %s: asking the guest for backtraces (NMI), then stopping it\n" % reason)
+    # The classifier calls a silent guest live-locked only if every vCPU
+    # spins in both samples.
+    for sample in range(2):
+        if sample:
+            time.sleep(1)
+        pcs = vcpu_pcs(kernel, monitor(monitor_path, "info registers -a"))
+        if pcs:
+            console.note("\n".join(pcs) + "\n")
+    monitor(monitor_path, "nmi", timeout=2)
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and proc.poll() is None:
+        for key, _ in sel.select(timeout=0.5):
+            console.feed(key.fileobj.read() or b"", timed=False)
+    if proc.poll() is None:
+        monitor(monitor_path, "quit", timeout=2)
+        try:
+            proc.wait(5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def run_guest(cmd, console, args, monitor_path):
+    """Runs QEMU to its end or to a hang; returns (started, hang reason
+    or None, QEMU's exit code or None)."""
+    try:
+        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT)
+    except OSError as e:
+        print("vmrun: cannot start %s: %s" % (cmd[0], e), file=sys.stderr)
+        return False, None, None
+    sel = selectors.DefaultSelector()
+    sel.register(proc.stdout, selectors.EVENT_READ)
+    os.set_blocking(proc.stdout.fileno(), False)
+    hang_reason = None
+    while True:
+        now = time.monotonic()
+        if now - console.t0 > args.timeout:
+            hang_reason = "overall timeout of %d s" % args.timeout
+        elif now - console.last_output > args.idle_timeout:
+            hang_reason = "no console output for %d s" % args.idle_timeout
+        if hang_reason:
+            stop_hung_guest(proc, sel, console, args.kernel, monitor_path, hang_reason)
+            break
+        if not sel.select(timeout=1):
+            if proc.poll() is not None:
+                break
+            continue
+        data = proc.stdout.read() or b""
+        if not data:
+            if proc.poll() is not None:
+                break
+            continue
+        console.feed(data)
+    proc.wait()
+    started = not (proc.returncode not in (0, None) and not hang_reason and
+                   not "".join(console.text).strip())
+    return started, hang_reason, proc.returncode
+
+
+def judge_run(console, args, started, hang_reason, duration):
+    """The verdict and its details, and result.json's fields about it."""
+    timed_out = hang_reason is not None
+    verdict, details = classify.classify("".join(console.text), timed_out=timed_out,
+                                         started=started,
+                                         allowlist=classify.load_allowlist(args.allowlist))
+    # Time from the start of the tests to the first sign of failure (for
+    # a silent hang: to the last output), for make prove's statistics.
+    failed_at = None
+    if verdict not in ("PASS", "INFRA"):
+        ff = details.get("failure_line") or details["first_failure"]
+        if ff:
+            failed_at = next((t for t, s in console.lines_at if ff in s), None)
+        if failed_at is None and timed_out and started:
+            failed_at = console.last_output - console.t0
+    first = console.first_test_at
+    fields = {"verdict": verdict,
+              "time_to_failure_s": (round(failed_at - (first or 0), 1)
+                                    if failed_at is not None else None),
+              "exit_code": classify.EXIT_CODES[verdict],
+              "first_failure": details["first_failure"],
+              "report": details.get("report"), "hang": hang_reason,
+              "tests": details["tests"], "end_rc": details["end_rc"],
+              "kernel_release": console.kernel_release,
+              "time_boot_to_tests_s": round(first, 1) if first else None,
+              "time_total_s": round(duration, 1), "test_seconds": test_seconds(console.lines_at)}
+    return verdict, details, fields
+
+
+def new_run_dir(results, arch, variant):
+    """results/ARCH/VARIANT/<date-time-pid>, with "latest" pointing at it."""
+    run_id = datetime.datetime.now().strftime("%Y%m%d-%H%M%S-") + str(os.getpid())
+    rundir = os.path.join(results, arch, variant, run_id)
+    os.makedirs(rundir, exist_ok=True)
+    latest = os.path.join(results, arch, variant, "latest")
+    try:
+        if os.path.islink(latest):
+            os.unlink(latest)
+        os.symlink(run_id, latest)
+    except OSError:
+        pass
+    return run_id, rundir
 
 
 def main():
@@ -220,17 +276,7 @@ def main():
     args = ap.parse_args()
 
     desc = arches.ARCHES[args.arch]
-    run_id = datetime.datetime.now().strftime("%Y%m%d-%H%M%S-") + str(os.getpid())
-    rundir = os.path.join(args.results, args.arch, args.variant, run_id)
-    os.makedirs(rundir, exist_ok=True)
-    latest = os.path.join(args.results, args.arch, args.variant, "latest")
-    try:
-        if os.path.islink(latest):
-            os.unlink(latest)
-        os.symlink(run_id, latest)
-    except OSError:
-        pass
-
+    run_id, rundir = new_run_dir(args.results, args.arch, args.variant)
     append = kernel_append(desc, args.append, args.smp)
     # Unix socket paths are limited to 108 bytes: keep it short, not in rundir.
     mondir = tempfile.mkdtemp(prefix="mmcid-mon-")
@@ -243,128 +289,20 @@ def main():
     result = {"arch": args.arch, "variant": args.variant, "run_id": run_id,
               "qemu_command": cmd, "kernel": args.kernel, "smp": args.smp}
     result.update(read_manifest(args.manifest))
-    log = open(os.path.join(rundir, "console.log"), "wb")
     t0 = time.monotonic()
-    started, timed_out, hang_reason = True, False, None
-    first_test_at = None
-    kernel_release = None
-    lines_at = []  # (seconds since start, line): when the failure showed up
-    try:
-        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                stderr=subprocess.STDOUT)
-    except OSError as e:
-        print("vmrun: cannot start %s: %s" % (cmd[0], e), file=sys.stderr)
-        started = False
-        proc = None
-
-    text = []
-    if proc:
-        sel = selectors.DefaultSelector()
-        sel.register(proc.stdout, selectors.EVENT_READ)
-        last_output = time.monotonic()
-        pending = b""
-        os.set_blocking(proc.stdout.fileno(), False)
-        while True:
-            now = time.monotonic()
-            if now - t0 > args.timeout:
-                hang_reason = "overall timeout of %d s" % args.timeout
-            elif now - last_output > args.idle_timeout:
-                hang_reason = "no console output for %d s" % args.idle_timeout
-            if hang_reason:
-                timed_out = True
-                msg = "\nvmrun: %s: asking the guest for backtraces (NMI), then stopping it\n" % hang_reason
-                sys.stdout.write(msg)
-                log.write(msg.encode())
-                # The classifier must see the marker too: what follows is
-                # the answer to our NMI, not the guest's own failure.
-                text.append(msg)
-                # Where every vCPU is, from QEMU itself, then the NMI for
-                # the guest's own backtraces.
-                # Two samples a second apart: the classifier calls a silent
-                # guest live-locked only if every vCPU spins in both.
-                for sample in range(2):
-                    if sample:
-                        time.sleep(1)
-                    pcs = vcpu_pcs(args.kernel, monitor(monitor_path, "info registers -a"))
-                    if pcs:
-                        msg = "\n".join(pcs) + "\n"
-                        sys.stdout.write(msg)
-                        log.write(msg.encode())
-                        text.append(msg)
-                monitor(monitor_path, "nmi", timeout=2)
-                deadline = time.monotonic() + 15
-                while time.monotonic() < deadline and proc.poll() is None:
-                    for key, _ in sel.select(timeout=0.5):
-                        data = key.fileobj.read() or b""
-                        log.write(data)
-                        text.append(data.decode(errors="replace"))
-                        if not args.quiet:
-                            sys.stdout.write(data.decode(errors="replace"))
-                if proc.poll() is None:
-                    monitor(monitor_path, "quit", timeout=2)
-                    try:
-                        proc.wait(5)
-                    except subprocess.TimeoutExpired:
-                        proc.kill()
-                break
-            events = sel.select(timeout=1)
-            if not events:
-                if proc.poll() is not None:
-                    break
-                continue
-            data = proc.stdout.read() or b""
-            if not data:
-                if proc.poll() is not None:
-                    break
-                continue
-            last_output = time.monotonic()
-            log.write(data)
-            log.flush()
-            chunk = data.decode(errors="replace")
-            text.append(chunk)
-            if not args.quiet:
-                sys.stdout.write(chunk)
-                sys.stdout.flush()
-            pending += data
-            *complete, pending = pending.split(b"\n")
-            for line in complete:
-                s = line.decode(errors="replace")
-                lines_at.append((last_output - t0, s))
-                if first_test_at is None and "mmcid-vm: kernel" in s:
-                    first_test_at = time.monotonic() - t0
-                    m = re.search(r"mmcid-vm: kernel (\S+)", s)
-                    kernel_release = m.group(1) if m else None
-        proc.wait()
-        result["qemu_exit"] = proc.returncode
-        if proc.returncode not in (0, None) and not timed_out and not "".join(text).strip():
-            started = False
-    log.close()
+    console = Console(os.path.join(rundir, "console.log"), args.quiet, t0)
+    started, hang_reason, qemu_exit = run_guest(cmd, console, args, monitor_path)
+    if qemu_exit is not None:
+        result["qemu_exit"] = qemu_exit
+    console.close()
     shutil.rmtree(mondir, ignore_errors=True)
     duration = time.monotonic() - t0
 
-    verdict, details = classify.classify("".join(text), timed_out=timed_out, started=started,
-                                         allowlist=classify.load_allowlist(args.allowlist))
-    # Time from the start of the tests to the first sign of failure (for
-    # a silent hang: to the last output), for make prove's statistics.
-    failed_at = None
-    if verdict not in ("PASS", "INFRA"):
-        ff = details.get("failure_line") or details["first_failure"]
-        if ff:
-            failed_at = next((t for t, s in lines_at if ff in s), None)
-        if failed_at is None and timed_out and proc:
-            failed_at = last_output - t0
-    time_to_failure = (round(failed_at - (first_test_at or 0), 1)
-                       if failed_at is not None else None)
-    result.update({"verdict": verdict, "time_to_failure_s": time_to_failure, "exit_code": classify.EXIT_CODES[verdict],
-                   "first_failure": details["first_failure"],
-                   "report": details.get("report"), "hang": hang_reason,
-                   "tests": details["tests"], "end_rc": details["end_rc"],
-                   "kernel_release": kernel_release,
-                   "time_boot_to_tests_s": round(first_test_at, 1) if first_test_at else None,
-                   "time_total_s": round(duration, 1), "test_seconds": test_seconds(lines_at)})
+    verdict, details, fields = judge_run(console, args, started, hang_reason, duration)
+    result.update(fields)
     with open(os.path.join(rundir, "result.json"), "w", encoding="utf-8") as f:
         json.dump(result, f, indent=2)
-    write_junit(os.path.join(rundir, "junit.xml"), "mmcid.%s.%s" % (args.arch, args.variant),
+    junit.write_junit(os.path.join(rundir, "junit.xml"), "mmcid.%s.%s" % (args.arch, args.variant),
                 verdict, details, duration)
     try:  # the same results for KernelCI's KCIDB
         kcidb.write(rundir)

@@ -13,7 +13,7 @@ import unittest
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "scripts"))
 import classify  # noqa: E402
-import vmrun  # noqa: E402
+import junit  # noqa: E402
 
 SNIPPETS = os.path.join(HERE, "console")
 
@@ -115,7 +115,7 @@ class Rules(unittest.TestCase):
             console = f.read().splitlines()
         verdict, details = classify.classify("\n".join(console))
         self.assertEqual(verdict, "PASS")
-        names = [(prog, name) for prog, name, _, _ in vmrun.junit_cases(details["tests"])]
+        names = [(prog, name) for prog, name, _, _ in junit.junit_cases(details["tests"])]
         for want in [("mm_cid_transitions", "storm"), ("mm_cid_exec", "execve-fail-threads"),
                      ("mm_cid_pool", "thread-pool"), ("rseq_abort", "all-cpus"),
                      ("rseq-upstream", "basic_test")]:
@@ -128,7 +128,7 @@ class Rules(unittest.TestCase):
         console[i] = "not ok 1 selftests: mmcid: mm_cid_transitions # exit=1"
         verdict, details = classify.classify("\n".join(console))
         self.assertEqual(verdict, "TEST-FAIL")
-        failed = [c for c in vmrun.junit_cases(details["tests"]) if c[2] == "FAIL"]
+        failed = [c for c in junit.junit_cases(details["tests"]) if c[2] == "FAIL"]
         self.assertEqual(failed, [("mm_cid_transitions", "crossing", "FAIL",
                                    "crossing: uniqueness FAILED: 3 updates lost")])
 

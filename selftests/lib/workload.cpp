@@ -1,4 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
+// About 400 lines: the controller, the workers' loop and the settle
+// protocol between them share their state and read best together; the
+// judging is in verdicts.cpp, the checks in checkers.cpp.
 #include "workload.hpp"
 
 #include "../arch/rseq-arch.hpp"

@@ -1,0 +1,78 @@
+"""The QEMU human monitor, for a guest that went silent: one command and
+its answer, and where each vCPU is (its program counter, named from the
+kernel's System.map)."""
+
+import bisect
+import os
+import re
+import socket
+import time
+
+
+def monitor(path, command, timeout=10.0):
+    """Send one command to the QEMU human monitor and return its answer
+    (the text up to the next prompt, or until QEMU closed the socket, as
+    after "quit"); best effort."""
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+            s.settimeout(timeout)
+            s.connect(path)
+            buf = b""
+            deadline = time.monotonic() + timeout
+            while b"(qemu) " not in buf and time.monotonic() < deadline:
+                buf += s.recv(65536)
+            s.sendall(command.encode() + b"\n")
+            buf = b""
+            while buf.count(b"(qemu) ") < 1 and time.monotonic() < deadline:
+                chunk = s.recv(65536)
+                if not chunk:
+                    break
+                buf += chunk
+            return buf.decode(errors="replace")
+    except OSError as e:
+        return "monitor: %s" % e
+
+
+# The program counter in "info registers -a", per architecture.
+PC_PATTERNS = [re.compile(r"\bRIP=([0-9a-f]{16})"), re.compile(r"\bPC=([0-9a-f]{16})"),
+               re.compile(r"\bNIP\s+([0-9a-f]{16})")]
+
+
+def system_map(kernel):
+    """System.map of the build the kernel image came from, or None."""
+    d = os.path.dirname(os.path.abspath(kernel))
+    for _ in range(5):
+        p = os.path.join(d, "System.map")
+        if os.path.exists(p):
+            return p
+        d = os.path.dirname(d)
+    return None
+
+
+def vcpu_pcs(kernel, registers):
+    """One line per vCPU: its program counter and the kernel symbol there.
+    For guests whose CPUs all spin with interrupts off, where an NMI is not
+    delivered or not answered (arm64 under TCG), this is all the evidence
+    there is of where they are stuck."""
+    pcs = []
+    for pat in PC_PATTERNS:
+        pcs = [int(m.group(1), 16) for m in pat.finditer(registers)]
+        if pcs:
+            break
+    if not pcs:
+        return []
+    syms = []
+    smap = system_map(kernel)
+    if smap:
+        for line in open(smap, errors="replace"):
+            f = line.split()
+            if len(f) >= 3 and f[1] in "tTwW":
+                syms.append((int(f[0], 16), f[2]))
+        syms.sort()
+    addrs = [a for a, _ in syms]
+    out = []
+    for cpu, pc in enumerate(pcs):
+        i = bisect.bisect_right(addrs, pc) - 1
+        where = "%s+0x%x" % (syms[i][1], pc - syms[i][0]) if i >= 0 else "?"
+        out.append("vmrun: vCPU %d: PC %016x %s" % (cpu, pc, where))
+    return out
