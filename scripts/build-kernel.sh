@@ -7,12 +7,7 @@ source "$(dirname "$0")/lib.sh"
 ARCH=${ARCH:-x86_64}
 VARIANT=${VARIANT:-fixed}
 DEBUG=${DEBUG:-1}
-check_arch "$ARCH"
-check_variant "$VARIANT"
-check_kdir
-check_sanitizer "$ARCH"
-extra_patches >/dev/null
-load_arch "$ARCH"
+check_build "$ARCH" "$VARIANT"
 
 # KTREE/KOUT: another tree and build directory (bisection, KDIR=).
 # KTARGETS: kbuild targets instead of the whole kernel (bisection).

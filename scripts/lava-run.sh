@@ -11,9 +11,7 @@ source "$(dirname "$0")/lib.sh"
 
 ARCH=${ARCH:-x86_64}
 VARIANT=${VARIANT:-fixed}
-check_arch "$ARCH"
-check_variant "$VARIANT"
-load_arch "$ARCH"
+check_build "$ARCH" "$VARIANT"
 need_packages "$QEMU_PKG" python3
 
 out=$(kbuild_dir "$ARCH" "$VARIANT")

@@ -119,6 +119,18 @@ check_arch() {
 	esac
 }
 
+# check_build ARCH VARIANT: the inputs of a build or a boot (ARCH,
+# VARIANT, KDIR, SANITIZER, EXTRA_PATCHES) checked, the architecture's
+# description loaded (load_arch).
+check_build() {
+	check_arch "$1"
+	check_variant "$2"
+	check_kdir
+	check_sanitizer "$1"
+	extra_patches >/dev/null
+	load_arch "$1"
+}
+
 # load_arch ARCH: the architecture's description (scripts/arches.py) as
 # shell variables: KARCH, DEB_ARCH, CROSS_COMPILE_DEFAULT, TOOLCHAIN_PKGS,
 # KIMAGE, QEMU_BIN, QEMU_PKG, QEMU_MACHINE, QEMU_MEM, CONSOLE, QEMU_APPEND.

@@ -6,12 +6,7 @@ source "$(dirname "$0")/lib.sh"
 
 ARCH=${ARCH:-x86_64}
 VARIANT=${VARIANT:-fixed}
-check_arch "$ARCH"
-check_variant "$VARIANT"
-check_kdir
-check_sanitizer "$ARCH"
-extra_patches >/dev/null
-load_arch "$ARCH"
+check_build "$ARCH" "$VARIANT"
 
 # Infrastructure failures before the boot exit with 3, like INFRA.
 infra() {

@@ -5,7 +5,7 @@
 // holds once it has settled.
 #pragma once
 
-#include "topology.hpp"
+#include "thresholds.hpp"
 
 namespace mmcid
 {

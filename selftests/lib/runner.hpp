@@ -5,7 +5,7 @@
 #pragma once
 
 #include "options.hpp"
-#include "topology.hpp"
+#include "thresholds.hpp"
 #include "workload.hpp"
 
 #include <functional>

@@ -227,7 +227,7 @@ void Workload::count_once(unsigned slot, Observations &r, uint32_t epoch_seen, b
 }
 
 // Two checks encode the kernel's own arithmetic, not its ABI: the settled
-// bound (lib/topology, the thresholds) and the ownership mode
+// bound (lib/thresholds, the thresholds) and the ownership mode
 // (lib/mode_model), read from the kernels with the per task and per CPU
 // ownership modes (653fda7ae73d, "sched/mmcid: Switch over to the new
 // mechanism"). They run with --white-box, for a kernel known to have those

@@ -4,7 +4,7 @@
 #include "job_queue.hpp"
 #include "kselftest.h"
 #include "lib/cmdline.hpp"
-#include "lib/topology.hpp"
+#include "lib/thresholds.hpp"
 #include "mm_cid_stats.hpp"
 #include "rcu_config.hpp"
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Each checker must flag a planted violation and stay quiet without one.
 #include "lib/checkers.hpp"
-#include "lib/topology.hpp"
+#include "lib/thresholds.hpp"
 
 #include <gtest/gtest.h>
 

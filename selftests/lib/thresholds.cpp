@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-#include "topology.hpp"
+#include "thresholds.hpp"
 
 #include <algorithm>
 #include <fstream>
