@@ -230,6 +230,19 @@ variant_name() {
 	echo "$n"
 }
 
+# One user of the scratch worktree at a time: held until the calling
+# (sub)shell exits; its children inherit the lock and skip taking it. A
+# script that works in the worktree after scratch_am (which runs in a
+# $(...) subshell) takes it itself first.
+lock_scratch_am() {
+	[ -z "${SCRATCH_AM_LOCKED:-}" ] || return 0
+	mkdir -p "$BUILD/trees"
+	exec 9>"$BUILD/trees/.am.lock"
+	flock -w 1800 9 ||
+		die "the scratch worktree stayed busy for 30 minutes (another make apply, outgoing or check running?): try again when it is done"
+	export SCRATCH_AM_LOCKED=1
+}
+
 # git am PATCHES... onto the pristine tree in the scratch worktree and print
 # the resulting commit. Leaves no variant tree changed; on failure the
 # scratch worktree is reset and the script dies naming the patch.
@@ -238,6 +251,7 @@ scratch_am() {
 	src=$(base_src)
 	scratch="$BUILD/trees/.am"
 	mkdir -p "$BUILD/trees"
+	lock_scratch_am
 	git -C "$src" worktree prune
 	if [ ! -e "$scratch/.git" ]; then
 		rm -rf "$scratch"

@@ -73,6 +73,7 @@ make_set() {
 	(cd "$tmp/$set" && ls -- *.patch | grep -v '0000-cover-letter\.patch$' >series)
 }
 
+lock_scratch_am # every set is made and written from the scratch worktree
 make_set v2 "$PATCHES" -v2 "$PATCHES/v2-0000-cover-letter.patch" \
 	"$(series_files "$PATCHES/base")"
 make_set execve "$PATCHES/execve" "" "$PATCHES/execve/0000-cover-letter.patch"

@@ -24,6 +24,7 @@ tmp="$out.tmp"
 rm -rf "$tmp"
 mkdir -p "$tmp"
 
+lock_scratch_am # the commit below is made in the scratch worktree
 base=$(scratch_am)
 tree="$BUILD/trees/.am"
 dest=tools/testing/selftests/mmcid
