@@ -10,7 +10,8 @@
 # The minbase root is made once and kept packed under build/fresh/; every
 # run unpacks it anew. The downloads are shared (the pinned base .deb,
 # apt's package cache, ccache): the point is packages and commands, not
-# compile time. Logs: build/fresh/runs/<run-id>/.
+# compile time. Logs: build/fresh/runs/<run-id>/ (build/fresh/last: the
+# latest complete run).
 #
 # FRESH_STEPS: what to run in the root (default "vmtest check-quick").
 # FRESH_MIRROR: the Debian mirror for debootstrap (default: the machine's).
@@ -24,6 +25,8 @@ root="$fresh/root"
 steps=${FRESH_STEPS:-vmtest check-quick}
 run_dir="$fresh/runs/$(date +%Y%m%d-%H%M%S)"
 mkdir -p "$fresh/apt-archives/partial" "$run_dir"
+# Until this run has its logs, there is no last run to read verdicts from.
+rm -f "$fresh/last"
 
 # Everything mounted below DIR, deepest first, then DIR itself.
 unmount_under() {
@@ -125,6 +128,10 @@ for s in $steps; do
 		rc=1
 	fi
 done
+# The root's check logs (make check reads the verdicts of the checks it
+# left to the root from here), and this run as the last one.
+[ -d "$repo/build/check" ] && cp -r "$repo/build/check" "$run_dir/check"
+ln -sfn "runs/${run_dir##*/}" "$fresh/last"
 # What the harness installed, for the record.
 chroot "$root" dpkg-query -W -f='${Package}\n' | sort >"$run_dir/packages.txt"
 tar -tf "$minbase" ./var/lib/dpkg/status >/dev/null 2>&1 &&
