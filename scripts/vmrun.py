@@ -287,7 +287,8 @@ def main():
     print("vmrun: console log: " + os.path.relpath(os.path.join(rundir, "console.log")), flush=True)
 
     result = {"arch": args.arch, "variant": args.variant, "run_id": run_id,
-              "qemu_command": cmd, "kernel": args.kernel, "smp": args.smp}
+              "qemu_command": cmd, "kernel": args.kernel, "smp": args.smp,
+              "host_cpus": sorted(os.sched_getaffinity(0))}
     result.update(read_manifest(args.manifest))
     t0 = time.monotonic()
     console = Console(os.path.join(rundir, "console.log"), args.quiet, t0)

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-// About 400 lines: the controller, the workers' loop and the settle
+// About 480 lines: the controller, the workers' loop and the settle
 // protocol between them share their state and read best together; the
 // judging is in verdicts.cpp, the checks in checkers.cpp.
 #include "workload.hpp"
@@ -10,6 +10,8 @@
 #include <algorithm>
 #include <climits>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <ctime>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -70,6 +72,8 @@ Workload::Workload(const Options &opts, SharedProgress *shared, Thresholds t)
 {
 	results_.always = DensityChecker(t.possible);
 	results_.cpu = CpuIdChecker(t.possible);
+	controller_.always = DensityChecker(t.possible);
+	controller_.cpu = CpuIdChecker(t.possible);
 	shared_->active[controller_slot] = true;
 	shared_->users = model_.users();
 }
@@ -390,6 +394,79 @@ void Workload::short_worker(unsigned iterations)
 	release_slot(slot);
 }
 
+void Workload::count_until(const std::function<bool()> &done)
+{
+	uint32_t last_cid = 0;
+	do {
+		count_once(controller_slot, controller_, 0, false, last_cid);
+		const uint32_t cpu = __atomic_load_n(&ThreadRseq::area().cpu_id, __ATOMIC_RELAXED);
+		controller_.cpu.observe(cpu, true);
+		shared_->last_cid[controller_slot] = last_cid;
+		shared_->last_cpu[controller_slot] = cpu;
+		controller_progress();
+	} while (!done());
+}
+
+namespace
+{
+// The kernel's thread count of this process (/proc/self/stat field 20):
+// a read which does not schedule.
+long threads_in_process()
+{
+	FILE *f = fopen("/proc/self/stat", "re");
+	if (!f)
+		return -1;
+	char buf[1024];
+	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = 0;
+	// Field 2 (comm) may hold spaces: count from its closing parenthesis.
+	const char *p = strrchr(buf, ')');
+	for (int field = 2; p && field < 20; field++)
+		p = strchr(p + 1, ' ');
+	return p ? strtol(p + 1, nullptr, 10) : -1;
+}
+} // namespace
+
+void Workload::remove_workers_counting(unsigned n)
+{
+	n = std::min<unsigned>(n, workers_.size());
+	if (!n)
+		return;
+	unsettle();
+	const long target = threads_in_process() - n;
+	std::vector<std::unique_ptr<Worker>> leaving;
+	for (unsigned i = 0; i < n; i++) {
+		leaving.push_back(std::move(workers_.back()));
+		workers_.pop_back();
+	}
+	// The checks need one critical section of each (see remove_worker()).
+	count_until([&] {
+		for (auto &w : leaving)
+			if (!w->committed.load())
+				return false;
+		return true;
+	});
+	for (auto &w : leaving)
+		w->stop = true;
+	block_cv_.notify_all();
+	count_until([&] { return threads_in_process() <= target; });
+	for (auto &w : leaving) {
+		w->thread.join(); // released already: returns at once
+		model_.exit();
+	}
+	shared_->users = model_.users();
+	shared_->percpu = model_.percpu();
+}
+
+bool Workload::workers_made(size_t first, uint64_t rounds) const
+{
+	for (size_t i = first; i < workers_.size(); i++)
+		if (shared_->progress[workers_[i]->slot].load() < rounds)
+			return false;
+	return true;
+}
+
 void Workload::merge(const Observations &r)
 {
 	std::lock_guard<std::mutex> g(results_lock_);
@@ -402,6 +479,7 @@ int Workload::finish(const char *name)
 	while (!workers_.empty())
 		remove_worker();
 	shared_->active[controller_slot] = false;
+	merge(controller_);
 	const ScenarioRun run{shared_->crossings.load(), peak_users_, white_box(),
 			      arch::rseq_cs_supported};
 	return judge(name, run, results_, ledger_);

@@ -100,6 +100,19 @@ public:
 	// Set before the first add_worker().
 	void set_worker_hooks(WorkerHooks hooks) { hooks_ = std::move(hooks); }
 
+	// The controller counts in critical sections of its own, with the
+	// rseq area the scenario registered for it (ThreadRseq), until
+	// @done() returns true. It never sleeps meanwhile: a thread of the
+	// process which runs on its CPU while the kernel switches modes.
+	void count_until(const std::function<bool()> &done);
+	// Lets the newest @n workers exit and counts (count_until) until the
+	// kernel has released them (the thread count in /proc drops only
+	// after sched_mm_cid_exit()): joining them would sleep.
+	void remove_workers_counting(unsigned n);
+	// Whether every worker from the @first-th on has made @rounds
+	// counting rounds.
+	bool workers_made(size_t first, uint64_t rounds) const;
+
 	// A short-lived thread which counts @iterations times and exits; for
 	// scenarios that create threads outside the controller.
 	void short_worker(unsigned iterations);
@@ -149,6 +162,7 @@ private:
 	WorkerHooks hooks_;
 	std::mutex results_lock_;
 	Observations results_;
+	Observations controller_; // what count_until() saw
 	unsigned peak_users_ = 1;
 };
 

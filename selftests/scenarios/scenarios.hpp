@@ -15,6 +15,9 @@ int migration(Workload &w);
 // The migration scenario in one process per CPU at once (no debug knob
 // needed to catch the patch 1 live lock).
 int storm(Workload &w);
+// The switch back to per task mode while the controller runs on its CPU,
+// then new threads taking CIDs from the pool beside it.
+int running_switch_back(Workload &w);
 // Bursts of threads calling pthread_create() at once, from one user past
 // the per CPU threshold, then all exit.
 int concurrent_create(Workload &w);
