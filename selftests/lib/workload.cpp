@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <pthread.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -37,6 +38,24 @@ void schedule_out_and_in()
 		usleep(50);
 		getrusage(RUSAGE_THREAD, &ru);
 	} while (ru.ru_nvcsw + ru.ru_nivcsw == before);
+}
+
+// The kernel's thread count of this process (/proc/self/stat field 20):
+// a read which does not schedule.
+long threads_in_process()
+{
+	FILE *f = fopen("/proc/self/stat", "re");
+	if (!f)
+		return -1;
+	char buf[1024];
+	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = 0;
+	// Field 2 (comm) may hold spaces: count from its closing parenthesis.
+	const char *p = strrchr(buf, ')');
+	for (int field = 2; p && field < 20; field++)
+		p = strchr(p + 1, ' ');
+	return p ? strtol(p + 1, nullptr, 10) : -1;
 }
 
 void spin_us(unsigned us)
@@ -151,16 +170,22 @@ void Workload::settle(std::chrono::milliseconds dwell)
 	}
 }
 
-void Workload::add_worker(Behavior b)
+void Workload::add_worker(Behavior b, const cpu_set_t *mask)
 {
 	unsettle();
 	auto w = std::make_unique<Worker>();
 	w->slot = take_slot();
 	w->role = b;
+	if (mask) {
+		w->pinned = true;
+		w->mask = *mask;
+	}
 	shared_->progress[w->slot] = 0;
 	shared_->active[w->slot] = true;
 	Worker *raw = w.get();
 	w->thread = std::thread([this, raw] { worker_main(raw); });
+	if (mask)
+		pthread_setaffinity_np(w->thread.native_handle(), sizeof(*mask), mask);
 	workers_.push_back(std::move(w));
 	model_.fork();
 	shared_->users = model_.users();
@@ -299,7 +324,10 @@ void Workload::worker_main(Worker *w)
 	std::mt19937_64 rng(opts_.seed ^ (0x9e3779b97f4a7c15ull * (w->slot + 1)));
 	cpu_set_t own;
 	CPU_ZERO(&own);
-	sched_getaffinity(0, sizeof(own), &own);
+	if (w->pinned)
+		own = w->mask; // the controller may not have moved it there yet
+	else
+		sched_getaffinity(0, sizeof(own), &own);
 	cpu_set_t allowed = own; // the CPUs this thread may hop between
 	const bool own_mask = w->role == Behavior::hop;
 
@@ -407,35 +435,15 @@ void Workload::count_until(const std::function<bool()> &done)
 	} while (!done());
 }
 
-namespace
-{
-// The kernel's thread count of this process (/proc/self/stat field 20):
-// a read which does not schedule.
-long threads_in_process()
-{
-	FILE *f = fopen("/proc/self/stat", "re");
-	if (!f)
-		return -1;
-	char buf[1024];
-	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = 0;
-	// Field 2 (comm) may hold spaces: count from its closing parenthesis.
-	const char *p = strrchr(buf, ')');
-	for (int field = 2; p && field < 20; field++)
-		p = strchr(p + 1, ' ');
-	return p ? strtol(p + 1, nullptr, 10) : -1;
-}
-} // namespace
-
 void Workload::remove_workers_counting(unsigned n)
 {
 	n = std::min<unsigned>(n, workers_.size());
 	if (!n)
 		return;
 	unsettle();
-	const long target = threads_in_process() - n;
+	const long threads = threads_in_process();
 	std::vector<std::unique_ptr<Worker>> leaving;
+	leaving.reserve(n);
 	for (unsigned i = 0; i < n; i++) {
 		leaving.push_back(std::move(workers_.back()));
 		workers_.pop_back();
@@ -450,7 +458,9 @@ void Workload::remove_workers_counting(unsigned n)
 	for (auto &w : leaving)
 		w->stop = true;
 	block_cv_.notify_all();
-	count_until([&] { return threads_in_process() <= target; });
+	// Without /proc, join() waits for them (and schedules).
+	if (threads > 0)
+		count_until([&] { return threads_in_process() <= threads - long(n); });
 	for (auto &w : leaving) {
 		w->thread.join(); // released already: returns at once
 		model_.exit();
@@ -461,8 +471,11 @@ void Workload::remove_workers_counting(unsigned n)
 
 bool Workload::workers_made(size_t first, uint64_t rounds) const
 {
+	// A worker which could not register stopped at once (inactive); the
+	// checks report it.
 	for (size_t i = first; i < workers_.size(); i++)
-		if (shared_->progress[workers_[i]->slot].load() < rounds)
+		if (shared_->active[workers_[i]->slot] &&
+		    shared_->progress[workers_[i]->slot].load() < rounds)
 			return false;
 	return true;
 }

@@ -54,7 +54,10 @@ public:
 	// critical section: the checks need that much progress of every
 	// thread, which a loaded machine may delay but a correct kernel never
 	// withholds (a real stall is the watchdog's to report).
-	void add_worker(Behavior b);
+	// @mask: the worker's CPUs, set by the controller before the worker
+	// runs (a worker created by a controller pinned to one CPU would
+	// otherwise start queued there, and first take the controller off it).
+	void add_worker(Behavior b, const cpu_set_t *mask = nullptr);
 	// @oldest: the longest-running worker instead of the newest, so that
 	// the remaining ones may hold CIDs above the new bound.
 	void remove_worker(bool oldest = false);
@@ -129,6 +132,8 @@ private:
 		std::atomic<uint32_t> probed{0};    // last settled epoch it probed
 		unsigned slot = 0;
 		Behavior role = Behavior::spin;
+		bool pinned = false; // to mask, by the controller
+		cpu_set_t mask;
 	};
 	void worker_main(Worker *w);
 	unsigned take_slot();
