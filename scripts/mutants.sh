@@ -10,14 +10,17 @@
 #   MUTANTS="03 07"; MUTANT_IDLE (60): seconds without console output
 #   before a silent guest is stopped and its vCPUs are read.
 # A mutant whose patch carries a line "# equivalent: WHY" is counted out of
-# the score. Results: build/mutants/<id>/ (table.txt, one run directory
-# per mutant). Exit 0 when the control passed and every non-equivalent
-# mutant was killed.
+# the score; "# equivalent below N CPUs: WHY" only when the guest has
+# fewer than N vCPUs (SMP, default 4), and booted otherwise. Results:
+# build/mutants/<id>/ (table.txt, one run directory per mutant). Exit 0
+# when the control passed and every non-equivalent mutant was killed.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 ARCH=${ARCH:-x86_64}
 check_arch "$ARCH"
+smp=${SMP:-4}
+case "$smp" in '' | *[!0-9]*) die "SMP='$smp' is not a number of vCPUs: use e.g. SMP=8" ;; esac
 idle=${MUTANT_IDLE:-60}
 dir="$TOP/tests/mutants"
 
@@ -83,9 +86,10 @@ printf '%s\t%s\t%s\t%s\t%s\n' control "$control" "$(result_field "$run" time_tot
 for p in "${picked[@]}"; do
 	n=$(basename "$p" .patch)
 	what=$(sed -n '1s/^# //p' "$p")
-	if grep -q '^# equivalent:' "$p"; then
+	below=$(sed -n 's/^# equivalent below \([0-9]*\) CPUs: .*/\1/p' "$p" | head -n 1)
+	if grep -q '^# equivalent:' "$p" || { [ -n "$below" ] && [ "$smp" -lt "$below" ]; }; then
 		verdict=EQUIVALENT
-		caught=$(sed -n 's/^# equivalent: //p' "$p" | head -n 1)
+		caught=$(sed -n 's/^# equivalent\( below [0-9]* CPUs\)\{0,1\}: //p' "$p" | head -n 1)
 		secs=-
 	elif ! set_mutant "$p" 2>"$out/$n.apply.log"; then
 		verdict=NO-APPLY caught="see ${out#"$TOP"/}/$n.apply.log" secs=-
