@@ -75,6 +75,7 @@ fresh_results() {
 # The closing lines; the exit code says whether every check passed.
 summary() {
 	echo
+	echo "make check: ${SECONDS} s"
 	[ ${#failures[@]} -eq 0 ] || echo "failed: ${failures[*]}"
 	echo "$passed passed, $failed failed"
 	[ "$failed" -eq 0 ]
