@@ -14,6 +14,17 @@ infra() {
 	exit 3
 }
 
+# HOST_CPUS: QEMU (every vCPU thread) on these host CPUs only, as a
+# taskset list, for measuring how the host's share of CPUs changes a
+# race (results.md: it closes the seed's window rather than widening
+# it); the runner scales the guest's stall thresholds to what it gets.
+# Checked before anything is built.
+pin=()
+if [ -n "${HOST_CPUS:-}" ]; then
+	taskset -c "$HOST_CPUS" true 2>/dev/null ||
+		infra "HOST_CPUS='$HOST_CPUS' is not a CPU list this machine can run on ($(nproc) CPUs: 0-$(($(nproc) - 1))): use e.g. HOST_CPUS=0"
+	pin=(taskset -c "$HOST_CPUS")
+fi
 (need_packages "$QEMU_PKG" python3) || infra "cannot install $QEMU_PKG"
 out=$(kbuild_dir "$ARCH" "$VARIANT")
 # VMTEST_NO_BUILD=1 (make prove, after building everything once): boot
@@ -41,14 +52,4 @@ args=(--arch "$ARCH" --variant "$variant_label" --manifest "$manifest" --kernel 
 [ -n "${IDLE_TIMEOUT:-}" ] && args+=(--idle-timeout "$IDLE_TIMEOUT")
 append="mmcid.run=${RUN:-all} ${APPEND:-}"
 [ "${QUIET:-0}" = 1 ] && args+=(--quiet)
-# HOST_CPUS: QEMU (every vCPU thread) on these host CPUs only, as a
-# taskset list. Fewer host CPUs than vCPUs preempt vCPUs at arbitrary
-# points of the guest's code, which widens the kernel's race windows;
-# the runner scales the guest's stall thresholds to what it is given.
-pin=()
-if [ -n "${HOST_CPUS:-}" ]; then
-	taskset -c "$HOST_CPUS" true 2>/dev/null ||
-		infra "HOST_CPUS='$HOST_CPUS' is not a CPU list this machine can run on ($(nproc) CPUs: 0-$(($(nproc) - 1))): use e.g. HOST_CPUS=0"
-	pin=(taskset -c "$HOST_CPUS")
-fi
 exec "${pin[@]}" python3 "$TOP/scripts/vmrun.py" "${args[@]}" --append "$append"
