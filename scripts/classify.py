@@ -49,13 +49,19 @@ LOCKDEP_TITLES = re.compile(
 
 HANG_MARKER = re.compile(r"^vmrun: .*asking the guest for backtraces")
 # vmrun's "info registers" samples after a hang, one line per vCPU each.
-VCPU_PC = re.compile(r"^vmrun: vCPU (\d+): PC [0-9a-f]+ (\S+)")
+VCPU_PC = re.compile(r"^vmrun: vCPU (\d+): PC [0-9a-f]+ (\S+)(?: LR [0-9a-f]+ (\S+))?")
 # Where a CPU busy-waits: the mm_cid allocator (mm_get_cid(), its
-# inlined callers and the bitmap search it loops over) and the spin lock
-# slow paths of x86, arm64 (the smp_cond_load wait) and powerpc.
+# inlined callers and the bitmap search it loops over), the spin lock
+# slow paths of x86, arm64 (the smp_cond_load wait) and powerpc, with
+# powerpc's paravirtual spin helpers (the lock owner's preemption check,
+# the H_CONFER/H_PROD hypercall), and a delay loop.
 SPINNING = re.compile(
     r"^((?:__)?mm_get_cid|mm_cid_\w+|_?find_first_zero_bit|\w*queued_spin_lock\w*|_raw_spin_lock\w*|do_raw_spin_lock|"
-    r"arch_spin_lock|__cmpwait_case_\w+|splpar_spin_yield\w*|__spin_yield)\+0x")
+    r"arch_spin_lock|__cmpwait_case_\w+|splpar_spin_yield\w*|__spin_yield|vcpu_is_preempted|"
+    r"plpar_hcall_norets_notrace|__delay)\+0x")
+# Helpers any function calls: the PC there says nothing; the caller (the
+# link register, where vmrun has it) decides.
+THUNK = re.compile(r"^_(?:save|rest)[gf]pr\d?_\d+\+0x")
 END_MARKER = re.compile(r"^mmcid-vm: END rc=(\d+)\s*$")
 # The line of a test's own output that says which check failed.
 FAILING_CHECK = re.compile(
@@ -185,7 +191,10 @@ def all_vcpus_spinning(lines):
     for raw in lines:
         m = VCPU_PC.match(raw.strip())
         if m:
-            samples.setdefault(int(m.group(1)), []).append(m.group(2))
+            sym = m.group(2)
+            if THUNK.match(sym):
+                sym = m.group(3) or sym
+            samples.setdefault(int(m.group(1)), []).append(sym)
     if not samples or any(len(v) < 2 for v in samples.values()):
         return None
     if not all(SPINNING.match(sym) for v in samples.values() for sym in v):

@@ -33,9 +33,14 @@ def monitor(path, command, timeout=10.0):
         return "monitor: %s" % e
 
 
-# The program counter in "info registers -a", per architecture.
+# The program counter in "info registers -a", per architecture, and the
+# link register where there is one (powerpc LR, arm64 X30): a PC in a
+# shared helper (powerpc's out-of-line register save and restore, which
+# -Os builds call from most prologues) says where the CPU is only
+# through its caller.
 PC_PATTERNS = [re.compile(r"\bRIP=([0-9a-f]{16})"), re.compile(r"\bPC=([0-9a-f]{16})"),
                re.compile(r"\bNIP\s+([0-9a-f]{16})")]
+LR_PATTERNS = [re.compile(r"\bX30=([0-9a-f]{16})"), re.compile(r"\bLR\s+([0-9a-f]{16})")]
 
 
 def system_map(kernel):
@@ -54,25 +59,38 @@ def vcpu_pcs(kernel, registers):
     For guests whose CPUs all spin with interrupts off, where an NMI is not
     delivered or not answered (arm64 under TCG), this is all the evidence
     there is of where they are stuck."""
-    pcs = []
-    for pat in PC_PATTERNS:
-        pcs = [int(m.group(1), 16) for m in pat.finditer(registers)]
-        if pcs:
-            break
+    def values(patterns):
+        for pat in patterns:
+            found = [int(m.group(1), 16) for m in pat.finditer(registers)]
+            if found:
+                return found
+        return []
+
+    pcs = values(PC_PATTERNS)
     if not pcs:
         return []
+    lrs = values(LR_PATTERNS)
+    if len(lrs) != len(pcs):
+        lrs = []
     syms = []
     smap = system_map(kernel)
     if smap:
-        for line in open(smap, errors="replace"):
-            f = line.split()
-            if len(f) >= 3 and f[1] in "tTwW":
-                syms.append((int(f[0], 16), f[2]))
+        with open(smap, errors="replace") as f:
+            for line in f:
+                field = line.split()
+                if len(field) >= 3 and field[1] in "tTwW":
+                    syms.append((int(field[0], 16), field[2]))
         syms.sort()
     addrs = [a for a, _ in syms]
+
+    def where(addr):
+        i = bisect.bisect_right(addrs, addr) - 1
+        return "%s+0x%x" % (syms[i][1], addr - syms[i][0]) if i >= 0 else "?"
+
     out = []
     for cpu, pc in enumerate(pcs):
-        i = bisect.bisect_right(addrs, pc) - 1
-        where = "%s+0x%x" % (syms[i][1], pc - syms[i][0]) if i >= 0 else "?"
-        out.append("vmrun: vCPU %d: PC %016x %s" % (cpu, pc, where))
+        line = "vmrun: vCPU %d: PC %016x %s" % (cpu, pc, where(pc))
+        if lrs:
+            line += " LR %016x %s" % (lrs[cpu], where(lrs[cpu]))
+        out.append(line)
     return out

@@ -14,6 +14,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "scripts"))
 import classify  # noqa: E402
 import junit  # noqa: E402
+import qemu_monitor  # noqa: E402
 
 SNIPPETS = os.path.join(HERE, "console")
 
@@ -50,6 +51,25 @@ class Rules(unittest.TestCase):
         self.assertIn("0 __mm_get_cid", details["first_failure"])
         # Without the hang (no timeout), the PC lines alone decide nothing.
         self.assertNotEqual(classify.classify(text, timed_out=False)[0], "LOCKUP")
+
+    def test_vcpu_lines_name_the_caller_where_there_is_a_link_register(self):
+        # "info registers -a" as QEMU prints it for two pseries vCPUs, and a
+        # System.map beside the kernel image.
+        regs = ("CPU#0\nNIP c00000000033c950   LR c00000000033a9c0 CTR 0000000000000000 XER 0 CPU#0\n"
+                "CPU#1\nNIP c00000000004d830   LR c000000000021f40 CTR 0000000000000000 XER 0 CPU#1\n")
+        with tempfile.TemporaryDirectory() as d:
+            with open(os.path.join(d, "System.map"), "w") as f:
+                f.write("c000000000021eb0 T arch_local_irq_restore\n"
+                        "c00000000004d828 T vcpu_is_preempted\n"
+                        "c00000000033a520 T queued_spin_lock_slowpath\n"
+                        "c00000000033c950 T _savegpr0_28\n")
+            lines = qemu_monitor.vcpu_pcs(os.path.join(d, "vmlinux"), regs)
+        self.assertEqual(lines, [
+            "vmrun: vCPU 0: PC c00000000033c950 _savegpr0_28+0x0 LR c00000000033a9c0 queued_spin_lock_slowpath+0x4a0",
+            "vmrun: vCPU 1: PC c00000000004d830 vcpu_is_preempted+0x8 LR c000000000021f40 arch_local_irq_restore+0x90"])
+        # x86 has no link register: the PC alone.
+        self.assertEqual(qemu_monitor.vcpu_pcs("/nonexistent/bzImage", "RIP=ffffffff8147a234 RFL=00000002"),
+                         ["vmrun: vCPU 0: PC ffffffff8147a234 ?"])
 
     def test_soft_lockup_is_not_a_panic(self):
         text = "[ 1.0] watchdog: BUG: soft lockup - CPU#0 stuck for 22s! [x:1]\n"
