@@ -133,7 +133,7 @@ flake-check:
 	@SMP="$(if $(filter command line environment,$(origin SMP)),$(SMP),2 4 8)" tests/flake-check.sh
 
 clean:
-	rm -rf build/trees build/results build/initramfs build/selftests build/*.log
+	rm -rf build/trees build/results build/initramfs build/base-* build/selftests build/*.log
 	-git -C build/src/linux-* worktree prune 2>/dev/null || true
 
 distclean:

@@ -59,7 +59,7 @@ head=$(scratch_am $list)
 if [ -e "$tree/.git" ]; then
 	git -C "$tree" checkout -q -f --detach "$head"
 else
-	tmp="$BUILD/trees/.new-$(variant_name "$VARIANT")"
+	tmp="$BASE_BUILD/trees/.new-$(variant_name "$VARIANT")"
 	rm -rf "$tmp"
 	git -C "$src" worktree prune
 	git -C "$src" worktree add -q --detach "$tmp" "$head"

@@ -25,7 +25,7 @@ for a in $arches; do
 		PYTHONPATH=$site /usr/bin/python3 -S "$TOP/scripts/lava-jobs.py" --arch "$a" \
 			--variant "$v" --smp "${SMP:-4}" --run "${RUN:-all}" --append "${APPEND:-}" \
 			--kernel "${KERNEL_URL:-$(kbuild_dir "$a" "$v")/$kimage}" \
-			--initrd "${INITRD_URL:-$BUILD/initramfs/$a/initramfs.cpio}" \
+			--initrd "${INITRD_URL:-$BASE_BUILD/initramfs/$a/initramfs.cpio}" \
 			--tmp "$BUILD/lava/tmp" --out "$dir"
 		log "lava job: ${dir#"$TOP"/}/definition.yaml (validated)"
 	done

@@ -21,7 +21,7 @@ if [ "${VMTEST_NO_BUILD:-0}" != 1 ]; then
 	ARCH=$ARCH "$TOP/scripts/mkinitramfs.sh"
 fi
 kernel="$out/$KIMAGE"
-initrd="$BUILD/initramfs/$ARCH/initramfs.cpio"
+initrd="$BASE_BUILD/initramfs/$ARCH/initramfs.cpio"
 [ -f "$kernel" ] && [ -f "$initrd" ] ||
 	die "no $ARCH $VARIANT kernel or initramfs is built: run without VMTEST_NO_BUILD=1"
 

@@ -8,7 +8,20 @@ BUILD=${BUILD:-$TOP/build}
 # BASE_LOCK and PATCHES point elsewhere only for the harness's own tests.
 BASE_LOCK=${BASE_LOCK:-$TOP/base.lock}
 PATCHES=${PATCHES:-$TOP/patches}
-BASE_VERSION=${BASE_VERSION:-$(awk '!/^#/ && NF == 3 { print $2; exit }' "$BASE_LOCK")}
+BASE_DEFAULT=$(awk '!/^#/ && NF == 3 { print $2; exit }' "$BASE_LOCK")
+BASE_VERSION=${BASE_VERSION:-$BASE_DEFAULT}
+# What is built from one base (variant trees, kernels, initramfs, boot
+# results) lives apart from another base's, so that 7.2 and 7.3 sit side
+# by side and a switch rebuilds nothing; downloads, the pristine sources
+# (build/src/linux-VERSION) and ccache are shared. The default base keeps
+# the plain paths.
+if [ "$BASE_VERSION" = "$BASE_DEFAULT" ]; then
+	BASE_BUILD=$BUILD
+else
+	BASE_BUILD=$BUILD/base-$BASE_VERSION
+fi
+# vmrun.py's default for its results.
+export RESULTS=${RESULTS:-$BASE_BUILD/results}
 ARCHES="x86_64 arm64 ppc64le" # the keys of scripts/arches.py
 mkdir -p "$BUILD"
 
@@ -236,8 +249,8 @@ variant_name() {
 # $(...) subshell) takes it itself first.
 lock_scratch_am() {
 	[ -z "${SCRATCH_AM_LOCKED:-}" ] || return 0
-	mkdir -p "$BUILD/trees"
-	exec 9>"$BUILD/trees/.am.lock"
+	mkdir -p "$BASE_BUILD/trees"
+	exec 9>"$BASE_BUILD/trees/.am.lock"
 	flock -w 1800 9 ||
 		die "the scratch worktree stayed busy for 30 minutes (another make apply, outgoing or check running?): try again when it is done"
 	export SCRATCH_AM_LOCKED=1
@@ -249,8 +262,8 @@ lock_scratch_am() {
 scratch_am() {
 	local src scratch p
 	src=$(base_src)
-	scratch="$BUILD/trees/.am"
-	mkdir -p "$BUILD/trees"
+	scratch="$BASE_BUILD/trees/.am"
+	mkdir -p "$BASE_BUILD/trees"
 	lock_scratch_am
 	git -C "$src" worktree prune
 	if [ ! -e "$scratch/.git" ]; then
@@ -262,10 +275,10 @@ scratch_am() {
 	git -C "$scratch" reset -q --hard "$BASE_TAG"
 	git -C "$scratch" clean -q -fdx
 	for p in "$@"; do
-		if ! git -C "$scratch" am -q "$p" >"$BUILD/trees/am.log" 2>&1; then
+		if ! git -C "$scratch" am -q "$p" >"$BASE_BUILD/trees/am.log" 2>&1; then
 			git -C "$scratch" am --abort >/dev/null 2>&1 || true
 			git -C "$scratch" reset -q --hard "$BASE_TAG"
-			die "${p#"$TOP"/} does not apply to $(base_package) $BASE_VERSION: refresh it against the base; details in ${BUILD#"$TOP"/}/trees/am.log"
+			die "${p#"$TOP"/} does not apply to $(base_package) $BASE_VERSION: refresh it against the base; details in ${BASE_BUILD#"$TOP"/}/trees/am.log"
 		fi
 	done
 	git -C "$scratch" rev-parse HEAD
@@ -311,7 +324,7 @@ variant_tree() {
 		(cd "$KDIR" && pwd)
 		return 0
 	fi
-	echo "$BUILD/trees/$(variant_name "$1")"
+	echo "$BASE_BUILD/trees/$(variant_name "$1")"
 }
 
 # The out-of-tree build directory of a kernel. It is a direct child of the

@@ -9,7 +9,7 @@ source "$(dirname "$0")/lib.sh"
 ARCH=${ARCH:-x86_64}
 check_arch "$ARCH"
 load_arch "$ARCH"
-out="$BUILD/initramfs/$ARCH"
+out="$BASE_BUILD/initramfs/$ARCH"
 mkdir -p "$out"
 
 # unpack_guest_package PKG DEST: Debian's PKG of the guest architecture,

@@ -49,7 +49,7 @@ log "make mutants: ${#picked[@]} mutants on mainline-fixed, $ARCH; results in ${
 VARIANT=mainline-fixed "$TOP/scripts/apply.sh"
 ref=$(git -C "$(variant_tree mainline-fixed)" rev-parse HEAD)
 src=$(base_src)
-mt="$BUILD/trees/mutant"
+mt="$BASE_BUILD/trees/mutant"
 git -C "$src" worktree prune
 [ -e "$mt/.git" ] || git -C "$src" worktree add -q --detach "$mt" "$ref"
 ARCH=$ARCH "$TOP/scripts/mkinitramfs.sh"

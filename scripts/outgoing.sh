@@ -47,7 +47,7 @@ make_set() {
 	mapfile -t list < <(series_files "$dir")
 	log "outgoing: $set (${#list[@]} patch(es))"
 	head=$(scratch_am "${pre[@]}" "${list[@]}")
-	base=$(git -C "$BUILD/trees/.am" rev-parse "$head~${#list[@]}")
+	base=$(git -C "$BASE_BUILD/trees/.am" rev-parse "$head~${#list[@]}")
 	mapfile -t to < <(maintainers to "${list[@]}" | sort -u)
 	mapfile -t cc < <({
 		maintainers cc "${list[@]}"
@@ -64,7 +64,7 @@ make_set() {
 	# The sender signs off and sends the cover letter (lib.sh sets the
 	# harness's own committer identity for its trees).
 	GIT_COMMITTER_NAME=$name GIT_COMMITTER_EMAIL=$email GIT_AUTHOR_NAME=$name \
-		GIT_AUTHOR_EMAIL=$email git -C "$BUILD/trees/.am" format-patch -q --signoff --base="$BASE_TAG" --thread=shallow "${opts[@]}" \
+		GIT_AUTHOR_EMAIL=$email git -C "$BASE_BUILD/trees/.am" format-patch -q --signoff --base="$BASE_TAG" --thread=shallow "${opts[@]}" \
 		-o "$tmp/$set" "$base..$head"
 	if [ -n "$cover" ]; then
 		python3 "$TOP/scripts/cover_letter.py" fill "$tmp/$set/"*0000-cover-letter.patch "$cover"

@@ -26,7 +26,7 @@ mkdir -p "$tmp"
 
 lock_scratch_am # the commit below is made in the scratch worktree
 base=$(scratch_am)
-tree="$BUILD/trees/.am"
+tree="$BASE_BUILD/trees/.am"
 dest=tools/testing/selftests/mmcid
 # The collection as the repository has it, without the host unit tests
 # (GoogleTest, not a kernel build dependency).

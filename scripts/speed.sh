@@ -99,8 +99,9 @@ for a in $arches; do
 			echo "$DEB_ARCH"
 		)
 		aside=$(mktemp -d "$BUILD/.speed-aside.XXXXXX")
+		base_rel=${BASE_BUILD#"$BUILD"}
 		inputs=("busybox/$deb_arch" "urcu/$deb_arch" "selftests/$a"
-			"rseq-selftests/$BASE_VERSION/$a" "initramfs/$a")
+			"rseq-selftests/$BASE_VERSION/$a" "${base_rel#/}${base_rel:+/}initramfs/$a")
 		for i in "${inputs[@]}"; do
 			[ ! -e "$BUILD/$i" ] || { mkdir -p "$aside/$(dirname "$i")" && mv "$BUILD/$i" "$aside/$i"; }
 		done

@@ -16,7 +16,7 @@ for arch in $arches; do
 		rc=0
 		ARCH=$arch VARIANT=$variant QUIET=${QUIET:-1} "$TOP/scripts/vmtest.sh" || rc=$?
 		[ "$rc" -gt "$worst" ] && worst=$rc
-		result="$BUILD/results/$arch/$variant/latest/result.json"
+		result="$BASE_BUILD/results/$arch/$variant/latest/result.json"
 		if [ "$rc" -ne 3 ] && [ -f "$result" ] && [ "$(stat -c %Y "$result")" -ge "$t0" ]; then
 			rows+=("$(python3 - "$result" "$(($(date +%s) - t0))" <<'PY'
 import json, sys

@@ -30,7 +30,7 @@ out=$(kbuild_dir "$ARCH" "$VARIANT")
 # VMTEST_NO_BUILD=1 (make prove, after building everything once): boot
 # what is built, without waiting for the kernel build lock each time.
 if [ "${VMTEST_NO_BUILD:-0}" = 1 ]; then
-	[ -f "$out/$KIMAGE" ] && [ -f "$BUILD/initramfs/$ARCH/initramfs.cpio" ] ||
+	[ -f "$out/$KIMAGE" ] && [ -f "$BASE_BUILD/initramfs/$ARCH/initramfs.cpio" ] ||
 		infra "VMTEST_NO_BUILD=1 but no $ARCH $VARIANT kernel or initramfs is built: run without it"
 else
 	# A user's tree (KDIR) is built as it is: 'make apply KDIR=' is explicit.
@@ -46,7 +46,7 @@ write_manifest "$manifest" "$VARIANT"
 variant_label=$(variant_name "$VARIANT")
 [ -z "${SANITIZER:-}" ] || variant_label+=-$SANITIZER
 args=(--arch "$ARCH" --variant "$variant_label" --manifest "$manifest" --kernel "$out/$KIMAGE"
-	--initrd "$BUILD/initramfs/$ARCH/initramfs.cpio" --smp "${SMP:-4}")
+	--initrd "$BASE_BUILD/initramfs/$ARCH/initramfs.cpio" --smp "${SMP:-4}")
 [ -n "${MEM:-}" ] && args+=(--mem "$MEM")
 [ -n "${TIMEOUT:-}" ] && args+=(--timeout "$TIMEOUT")
 [ -n "${IDLE_TIMEOUT:-}" ] && args+=(--idle-timeout "$IDLE_TIMEOUT")

@@ -157,6 +157,24 @@ else
 	failed=$((failed + 1))
 fi
 
+# Another pinned base builds apart from the default one: switching
+# BASE_VERSION back and forth must find its own trees, kernels, initramfs
+# and results, never the other base's.
+paths_of() {
+	env BASE_VERSION="$1" bash -c 'source "$1/scripts/lib.sh" && printf "%s\n" \
+		"$(base_src)" "$(variant_tree mainline)" "$(kbuild_dir x86_64 mainline)" \
+		"$BASE_BUILD/initramfs" "$RESULTS" "$BASE_BUILD/trees/.am"' _ "$TOP"
+}
+other=$(awk '!/^#/ && NF == 3 { n++; if (n == 2) { print $2; exit } }' "$TOP/base.lock")
+n=$((n + 1))
+shared=$(comm -12 <(paths_of "" | sort) <(paths_of "$other" | sort))
+if [ -n "$other" ] && [ -z "$shared" ] && [ "$(paths_of "" | sort -u | wc -l)" -eq 6 ]; then
+	echo "ok $n - BASE_VERSION=$other: trees, kernels, initramfs and results apart from the default base's"
+else
+	echo "not ok $n - BASE_VERSION=$other shares build paths with the default base: ${shared:-no second base in base.lock}"
+	failed=$((failed + 1))
+fi
+
 # make outgoing signs off as the sender: no identity, no files.
 rm -rf "$TOP/build/outgoing.tmp"
 expect_error "make outgoing without a sender identity" "user.name and user.email are unset" \
