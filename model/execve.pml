@@ -18,7 +18,11 @@
  * free; here it blocks, so the lock-up is SPIN's invalid end state.
  *
  * -DMAINLINE: 7.2/7.3, the last user's exit ignores the mode switch.
- * default   : the fix, the last user's exit runs the CPU to task fixup.
+ * default   : the fix, sched_mm_cid_fork()'s first user path completes a
+ *             transition left open (mode has MM_CID_TRANSIT while no user
+ *             is left) with the CPU to task fixup; the exit is mainline's.
+ * -DFIX_AT_EXIT: the fix first posted, the last user's exit runs the
+ *             CPU to task fixup (at every last exit in per CPU mode).
  * -DCHECK_DENSITY: also assert that T0's CID after the failed execve()
  *             is below max_cids (1) and T1's below max_cids (2), which
  *             mainline also breaks when it does not lock up (run with
@@ -105,6 +109,29 @@ inline update_max_cids()
 	fi
 }
 
+/* mm_cid_fixup_cpus_to_tasks() with no active user (T0 is not one while
+ * its execve() runs): every CID still owned by a CPU is dropped, then the
+ * transition ends (mm_cid_complete_transit()). */
+inline fixup_cpus_to_tasks()
+{
+	c = 0;
+	do
+	:: c < NCPU ->
+		if
+		:: on_cpu(pcid[c]) ->
+			printf("fixup: CPU%d drops CID%d\n", c, VAL(pcid[c]));
+			pool[VAL(pcid[c])] = 0;
+			used--;
+			pcid[c] = UNSET
+		:: else
+		fi;
+		c++
+	:: else -> break
+	od;
+	transit = false;
+	mode = mode & ~TRANSIT
+}
+
 active proctype execve_fails()
 {
 	byte c, v, k, owned = 0;
@@ -170,27 +197,10 @@ next:			c++
 	transit = true;
 	mode = mode ^ (TRANSIT | ONCPU);
 	printf("T0: before_execve: last user gone, CID back, mode per task + TRANSIT\n");
-#ifdef MAINLINE
-	printf("T0: \"Ignore mode change. There is nothing to do.\"\n");
+#ifdef FIX_AT_EXIT
+	fixup_cpus_to_tasks();
 #else
-	/* The fix: mm_cid_fixup_cpus_to_tasks(); T0 is inactive, so every
-	 * CID still owned by a CPU is dropped, then the transition ends. */
-	c = 0;
-	do
-	:: c < NCPU ->
-		if
-		:: on_cpu(pcid[c]) ->
-			printf("fixup: CPU%d drops CID%d\n", c, VAL(pcid[c]));
-			pool[VAL(pcid[c])] = 0;
-			used--;
-			pcid[c] = UNSET
-		:: else
-		fi;
-		c++
-	:: else -> break
-	od;
-	transit = false;
-	mode = mode & ~TRANSIT;	/* mm_cid_complete_transit() */
+	printf("T0: \"Ignore mode change. There is nothing to do.\"\n");
 #endif
 
 	/* sched_exec(): T0 may be moved */
@@ -202,6 +212,13 @@ next:			c++
 
 	/* execve() fails: sched_mm_cid_after_execve() -> sched_mm_cid_fork(),
 	 * first user: a CID for T0, stored in the CPU's slot as a task CID. */
+#if !defined(MAINLINE) && !defined(FIX_AT_EXIT)
+	/* The fix: no user, yet the mode is in transition: complete it. */
+	if
+	:: users == 0 && (mode & TRANSIT) != 0 -> fixup_cpus_to_tasks()
+	:: else
+	fi;
+#endif
 	users = 1;
 	update_max_cids();
 	get_cid(v);

@@ -97,6 +97,10 @@ trail execve-mainline -DMAINLINE
 echo "    ... and T1's mm_get_cid() never returns: every CID is owned by a CPU or T0"
 verify execve-fixed clean -DCHECK_DENSITY -DCHECK_BRIDGE
 verify execve-fixed-4cpu clean -DNCPU=4 -DCHECK_DENSITY -DCHECK_BRIDGE
+# The design first posted (the fixup at the last user's exit), kept to
+# compare: as correct, at a cost to every such exit.
+verify execve-fix-at-exit clean -DFIX_AT_EXIT -DCHECK_DENSITY -DCHECK_BRIDGE
+verify execve-fix-at-exit-4cpu clean -DNCPU=4 -DFIX_AT_EXIT -DCHECK_DENSITY -DCHECK_BRIDGE
 PAN_FLAGS=-E
 verify execve-mainline-density error -DMAINLINE -DCHECK_DENSITY
 PAN_FLAGS=
