@@ -122,7 +122,7 @@ inline fixup_cpus_to_tasks()
 			printf("fixup: CPU%d drops CID%d\n", c, VAL(pcid[c]));
 			pool[VAL(pcid[c])] = 0;
 			used--;
-			pcid[c] = UNSET
+			pcid[c] = VAL(pcid[c])	/* mm_drop_cid_on_cpu(): no longer owned */
 		:: else
 		fi;
 		c++
@@ -200,7 +200,7 @@ next:			c++
 #ifdef FIX_AT_EXIT
 	fixup_cpus_to_tasks();
 #else
-	printf("T0: \"Ignore mode change. There is nothing to do.\"\n");
+	printf("T0: the last user's exit ignores the mode change\n");
 #endif
 
 	/* sched_exec(): T0 may be moved */
