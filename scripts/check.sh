@@ -101,9 +101,9 @@ quick_check litmus "$TOP/scripts/litmus.sh"
 quick_check litmus-catches-planted-missing-barrier "$TOP/tests/litmus-planted.sh"
 quick_check selftests-style bash -c 'cd "$1" && clang-format --dry-run --Werror \
 	selftests/*.cpp selftests/*/*.cpp selftests/*/*.hpp' _ "$TOP"
-run_check selftests-build make -C "$TOP/selftests" OUTPUT="$BUILD/selftests/host" \
+run_check selftests-build selftests_make "" OUTPUT="$BUILD/selftests/host" \
 	KSFT_DIR="$(base_src)/tools/testing/selftests"
-quick_check selftests-unit make -C "$TOP/selftests" unit OUTPUT="$BUILD/selftests/host" \
+quick_check selftests-unit selftests_make "" unit OUTPUT="$BUILD/selftests/host" \
 	KSFT_DIR="$(base_src)/tools/testing/selftests"
 # On the host kernel too; checks it cannot make (no mm_cid) skip.
 quick_check selftests-host "$BUILD/selftests/host/mm_cid_transitions" --duration=2

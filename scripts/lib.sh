@@ -318,6 +318,18 @@ sender_identity() {
 # install its UAPI headers (headers_install copies with rsync).
 KBUILD_PKGS="make gcc flex bison bc libelf-dev libssl-dev ccache cpio perl rsync python3 xz-utils kmod"
 
+# make in the selftests collection (with ARGS), compiled through ccache
+# with paths relative to the checkout: a fresh clone, or the fresh root of
+# make fresh-check, finds the objects another checkout compiled.
+# CROSS: the target's CROSS_COMPILE prefix ("" for the host).
+selftests_make() {
+	local cross=$1
+	shift
+	need_packages make g++ ccache
+	CCACHE_DIR=${CCACHE_DIR:-$BUILD/ccache} CCACHE_BASEDIR=$TOP CCACHE_NOHASHDIR=1 \
+		make -C "$TOP/selftests" CROSS_COMPILE="$cross" CXX="ccache ${cross}g++" "$@"
+}
+
 # The source tree of a variant (a git worktree of the base repository).
 variant_tree() {
 	if [ -n "${KDIR:-}" ]; then

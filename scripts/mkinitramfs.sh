@@ -44,11 +44,11 @@ urcu="$BUILD/urcu/$DEB_ARCH"
 
 # The selftests, static, for the guest architecture.
 # rsync: the collection's make install (lib.mk) copies with it.
-need_packages make g++ rsync
+need_packages rsync
 [ "$ARCH" = x86_64 ] || need_packages $TOOLCHAIN_PKGS
 tests="$BUILD/selftests/$ARCH"
 ksft="$(base_src)/tools/testing/selftests"
-make -s -C "$TOP/selftests" CROSS_COMPILE="$CROSS_COMPILE_DEFAULT" OUTPUT="$tests" \
+selftests_make "$CROSS_COMPILE_DEFAULT" -s OUTPUT="$tests" \
 	KSFT_DIR="$ksft" URCU_ROOT="$urcu" USERLDFLAGS=-static >&2 ||
 	die "the selftests do not build for $ARCH: see the compiler output above"
 [ -x "$tests/mm_cid_pool" ] ||
@@ -70,13 +70,13 @@ chmod 755 "$stage/init" "$stage/bin/run-tests" "$stage/usr/bin/timeout"
 # tree out: upstream's runner, one directory per collection, the list.
 cp "$ksft/run_kselftest.sh" "$stage/kselftest/"
 cp "$ksft"/kselftest/{runner.sh,ktap_helpers.sh,prefix.pl,module.sh} "$stage/kselftest/kselftest/"
-make -s -C "$TOP/selftests" CROSS_COMPILE="$CROSS_COMPILE_DEFAULT" OUTPUT="$tests" \
+selftests_make "$CROSS_COMPILE_DEFAULT" -s OUTPUT="$tests" \
 	KSFT_DIR="$ksft" URCU_ROOT="$urcu" USERLDFLAGS=-static \
 	INSTALL_PATH="$stage/kselftest/mmcid" install >&2 ||
 	die "the selftests do not install for $ARCH: see the output above"
 cp "$peer"/* "$TOP/scripts/guest/rseq-upstream" "$ksft/rseq/settings" "$stage/kselftest/rseq/"
 {
-	make -s --no-print-directory -C "$TOP/selftests" CROSS_COMPILE="$CROSS_COMPILE_DEFAULT" \
+	selftests_make "$CROSS_COMPILE_DEFAULT" -s --no-print-directory \
 		OUTPUT="$tests" KSFT_DIR="$ksft" URCU_ROOT="$urcu" USERLDFLAGS=-static \
 		COLLECTION=mmcid emit_tests | grep '^mmcid:'
 	echo "rseq:rseq-upstream"

@@ -9,8 +9,8 @@
 #
 # The minbase root is made once and kept packed under build/fresh/; every
 # run unpacks it anew. The downloads are shared (the pinned base .deb,
-# apt's package cache, ccache): the point is packages and commands, not
-# compile time. Logs: build/fresh/runs/<run-id>/ (build/fresh/last: the
+# the machine's apt package cache, ccache): the point is packages and
+# commands, not download or compile time. Logs: build/fresh/runs/<run-id>/ (build/fresh/last: the
 # latest complete run).
 #
 # FRESH_STEPS: what to run in the root (default "vmtest check-quick").
@@ -49,6 +49,17 @@ for s in $steps; do
 done
 [ "$(id -u)" -eq 0 ] || die "make fresh-check needs root (debootstrap, chroot, mounts): run it as root"
 
+# The .debs the root's apt-get and debootstrap fetch: this machine's own
+# package cache where it has one (a new clone of the project then
+# downloads nothing this machine has fetched before), else build/fresh/'s.
+apt_archives() {
+	if [ -d /var/cache/apt/archives/partial ] && [ -w /var/cache/apt/archives ]; then
+		echo /var/cache/apt/archives
+	else
+		echo "$fresh/apt-archives"
+	fi
+}
+
 # 1. The minbase root, once: made in a temporary directory, packed, and
 # renamed into place only when complete.
 if [ ! -s "$minbase" ]; then
@@ -60,7 +71,8 @@ if [ ! -s "$minbase" ]; then
 	tmp=$(mktemp -d "$fresh/.minbase.XXXXXX")
 	trap 'remove_root "$tmp"' EXIT
 	log "debootstrap --variant=minbase $suite (once, about a minute; log: ${run_dir#"$TOP"/}/debootstrap.log)"
-	if ! debootstrap --variant=minbase "$suite" "$tmp/root" "$mirror" >"$run_dir/debootstrap.log" 2>&1; then
+	if ! debootstrap --variant=minbase --cache-dir="$(apt_archives)" "$suite" "$tmp/root" "$mirror" \
+		>"$run_dir/debootstrap.log" 2>&1; then
 		remove_root "$tmp"
 		die "debootstrap of $suite from $mirror failed ($(grep -m1 -E '^E:|Failure' "$run_dir/debootstrap.log" || tail -n 1 "$run_dir/debootstrap.log")): check that this machine reaches its Debian mirror ('apt-get update'), or set FRESH_MIRROR"
 	fi
@@ -87,7 +99,7 @@ cp /etc/resolv.conf "$root/etc/resolv.conf"
 mount --rbind /dev "$root/dev" && mount --make-rslave "$root/dev"
 mount -t proc proc "$root/proc"
 mount --rbind /sys "$root/sys" && mount --make-rslave "$root/sys"
-mount --bind "$fresh/apt-archives" "$root/var/cache/apt/archives"
+mount --bind "$(apt_archives)" "$root/var/cache/apt/archives"
 
 # The repository: a clean clone of HEAD, with the shared downloads.
 repo="$root/root/mmcid"

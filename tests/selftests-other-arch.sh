@@ -9,7 +9,7 @@ source "$(dirname "$0")/../scripts/lib.sh"
 
 host="$BUILD/selftests/host"
 none="$BUILD/selftests/no-rseq-cs"
-make -s -C "$TOP/selftests" KSFT_DIR="$(base_src)/tools/testing/selftests" OUTPUT="$none" \
+selftests_make "" -s KSFT_DIR="$(base_src)/tools/testing/selftests" OUTPUT="$none" \
 	USERCFLAGS=-DMMCID_NO_RSEQ_CS "$none/rseq_abort" "$none/mm_cid_transitions"
 
 # expect_skips DIR: 0 when both programs skip what needs a section.
