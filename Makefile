@@ -14,7 +14,7 @@ export PROVE_ARCHES PROVE_CASES RUNS FIXED_RUNS NOKNOB_RUNS EXECVE_RUNS PROVE_SE
 
 S := scripts
 
-.PHONY: help base apply kernel initramfs selftests vmtest vmtest-all checkpatch model \
+.PHONY: help base apply kernel initramfs selftests vmtest vmtest-all checkpatch model bench-exit \
 	verify-series bisect-check outgoing selftest-patch lava-jobs lava litmus prove execve-neighbours speed bench kdir-demo check fresh-check flake-check mutants clean distclean
 
 help:
@@ -29,6 +29,8 @@ help:
 	@echo "                      (SPEED_ARCHES=, SPEED_CLEAN=1 adds a cold clean build)"
 	@echo "  make bench          patch 4's claim: CID bitmap operations and fast-path share"
 	@echo "                      with patches 1-3 vs 1-4 (debug counters), then make speed"
+	@echo "  make bench-exit     the execve() fix's cost to a process ending per CPU mode:"
+	@echo "                      mainline vs the fix vs its first form (BENCH_EXIT_SMP=2 4 8)"
 	@echo "  make kdir-demo      the KDIR= example: a scratch tree + own patch, built and booted"
 	@echo "Tests:"
 	@echo "  make check          everything CI runs; ends with 'N passed, N failed'"
@@ -115,6 +117,9 @@ speed:
 
 bench:
 	@$(S)/bench.sh
+
+bench-exit:
+	@$(S)/bench-exit.sh
 
 kdir-demo:
 	@tests/kdir-demo.sh
