@@ -6,7 +6,7 @@
 set -euo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 # make exports these; each case below sets what it means.
-unset BASE_VERSION BASE_LOCK PATCHES CROSS_COMPILE KDIR EXTRA_PATCHES SANITIZER AM_FLAGS KNOBS BENCH_RUNS BENCH_ARGS BENCH_SECONDS BENCH_RATE BENCH_DEBUG BENCH_ARCHES
+unset BASE_VERSION BASE_LOCK PATCHES CROSS_COMPILE KDIR EXTRA_PATCHES SANITIZER AM_FLAGS KNOBS BENCH_RUNS BENCH_ARGS BENCH_SECONDS BENCH_RATE BENCH_DEBUG BENCH_ARCHES BENCH_EXIT_SMP BENCH_EXIT_ARGS BENCH_EXIT_OLD
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 n=0 failed=0
@@ -103,6 +103,8 @@ expect_error "BENCH_RUNS not a number" "must be whole numbers" \
 	env BENCH_RUNS=many "$TOP/scripts/bench.sh"
 expect_error "BENCH_ARGS not an option" "BENCH_ARGS takes --name=value" \
 	env BENCH_ARGS=fast "$TOP/scripts/bench.sh"
+expect_error "BENCH_EXIT_SMP not vCPU counts" "must list vCPU counts" \
+	env BENCH_EXIT_SMP="2 four" "$TOP/scripts/bench-exit.sh"
 
 # Your own tree and patches (KDIR=, EXTRA_PATCHES=, SANITIZER=).
 expect_error "EXTRA_PATCHES not a directory" "is not a directory" \
