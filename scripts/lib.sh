@@ -20,8 +20,12 @@ if [ "$BASE_VERSION" = "$BASE_DEFAULT" ]; then
 else
 	BASE_BUILD=$BUILD/base-$BASE_VERSION
 fi
-# vmrun.py's default for its results.
-export RESULTS=${RESULTS:-$BASE_BUILD/results}
+# Where a boot's results go: RESULTS if given (for this run only, never
+# exported, so that a nested run of another base finds its own), else
+# this base's build/.../results.
+results_dir() {
+	echo "${RESULTS:-$BASE_BUILD/results}"
+}
 ARCHES="x86_64 arm64 ppc64le" # the keys of scripts/arches.py
 mkdir -p "$BUILD"
 

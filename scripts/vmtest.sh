@@ -46,7 +46,7 @@ write_manifest "$manifest" "$VARIANT"
 variant_label=$(variant_name "$VARIANT")
 [ -z "${SANITIZER:-}" ] || variant_label+=-$SANITIZER
 args=(--arch "$ARCH" --variant "$variant_label" --manifest "$manifest" --kernel "$out/$KIMAGE"
-	--initrd "$BASE_BUILD/initramfs/$ARCH/initramfs.cpio" --smp "${SMP:-4}")
+	--initrd "$BASE_BUILD/initramfs/$ARCH/initramfs.cpio" --smp "${SMP:-4}" --results "$(results_dir)")
 [ -n "${MEM:-}" ] && args+=(--mem "$MEM")
 [ -n "${TIMEOUT:-}" ] && args+=(--timeout "$TIMEOUT")
 [ -n "${IDLE_TIMEOUT:-}" ] && args+=(--idle-timeout "$IDLE_TIMEOUT")

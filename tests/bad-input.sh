@@ -6,7 +6,7 @@
 set -euo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 # make exports these; each case below sets what it means.
-unset BASE_VERSION BASE_LOCK PATCHES CROSS_COMPILE KDIR EXTRA_PATCHES SANITIZER AM_FLAGS KNOBS BENCH_RUNS BENCH_ARGS BENCH_SECONDS BENCH_RATE BENCH_DEBUG BENCH_ARCHES BENCH_EXIT_SMP BENCH_EXIT_ARGS BENCH_EXIT_OLD
+unset BASE_VERSION BASE_LOCK PATCHES CROSS_COMPILE KDIR EXTRA_PATCHES SANITIZER AM_FLAGS KNOBS BENCH_RUNS BENCH_ARGS BENCH_SECONDS BENCH_RATE BENCH_DEBUG BENCH_ARCHES BENCH_EXIT_SMP BENCH_EXIT_ARGS BENCH_EXIT_OLD RESULTS
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 n=0 failed=0
@@ -165,7 +165,7 @@ fi
 paths_of() {
 	env BASE_VERSION="$1" bash -c 'source "$1/scripts/lib.sh" && printf "%s\n" \
 		"$(base_src)" "$(variant_tree mainline)" "$(kbuild_dir x86_64 mainline)" \
-		"$BASE_BUILD/initramfs" "$RESULTS" "$BASE_BUILD/trees/.am"' _ "$TOP"
+		"$BASE_BUILD/initramfs" "$(results_dir)" "$BASE_BUILD/trees/.am"' _ "$TOP"
 }
 other=$(awk '!/^#/ && NF == 3 { n++; if (n == 2) { print $2; exit } }' "$TOP/base.lock")
 n=$((n + 1))

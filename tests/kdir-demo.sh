@@ -39,7 +39,7 @@ rc=0
 make -s -C "$TOP" vmtest KDIR="$kdir" VARIANT=mainline-fixed ARCH="$ARCH" QUIET=1 RUN=all ||
 	rc=$?
 
-res=$(ls -d "$RESULTS/$ARCH/kdir-linux/latest")
+res=$(ls -d "$(results_dir)/$ARCH/kdir-linux/latest")
 python3 - "$res" "$marker" "$(git -C "$kdir" rev-parse HEAD)" "$rc" <<'EOP'
 import json, sys
 res, marker, head, rc = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
