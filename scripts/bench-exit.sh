@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # make bench-exit: what the execve() fix costs the exit of a process
-# whose last exit ends per CPU mode (issue: a fixup at every such exit
-# walks every possible CPU's runqueue lock).
+# whose last exit ends per CPU mode (a fixup at every such exit would
+# walk every possible CPU's runqueue lock).
 #
 # Kernels, x86_64, without debug.config (as a production kernel):
 #   mainline      7.2 as released
