@@ -83,11 +83,12 @@ summary() {
 
 # shellcheck disable=SC2086
 need_packages git ca-certificates debian-archive-keyring g++ $KBUILD_PKGS qemu-system-x86 \
-	libgtest-dev clang-format liburcu-dev python3-jsonschema python3-yaml
+	libgtest-dev clang-format liburcu-dev python3-jsonschema python3-yaml python3-matplotlib
 
 quick_check harness-classifier python3 "$TOP/tests/test_classify.py"
 quick_check kcidb-schema /usr/bin/python3 "$TOP/tests/test_kcidb.py"
 quick_check lava-verdict /usr/bin/python3 "$TOP/tests/test_lava_verdict.py"
+quick_check prove-targets /usr/bin/python3 "$TOP/tests/test_prove_table.py"
 run_check base "$TOP/scripts/fetch-base.sh"
 run_check apply-prefix env VARIANT=prefix "$TOP/scripts/apply.sh"
 run_check apply-fixed env VARIANT=fixed "$TOP/scripts/apply.sh"

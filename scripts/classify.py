@@ -54,14 +54,14 @@ VCPU_PC = re.compile(r"^vmrun: vCPU (\d+): PC [0-9a-f]+ (\S+)(?: LR [0-9a-f]+ (\
 # inlined callers and the bitmap search it loops over), the spin lock
 # slow paths of x86, arm64 (the smp_cond_load wait) and powerpc, with
 # powerpc's paravirtual spin helpers (the lock owner's preemption check,
-# the H_CONFER/H_PROD hypercall), and a delay loop.
+# the yield_*() helpers of its qspinlock), a delay loop, and powerpc's
+# NMI IPI sender, where a lockup detector's request for backtraces waits
+# for CPUs which do not answer. Not the hypercall itself: an idle
+# pseries vCPU sits in it too (H_CEDE), so its caller decides.
 SPINNING = re.compile(
     r"^((?:__)?mm_get_cid|mm_cid_\w+|_?find_first_zero_bit|\w*queued_spin_lock\w*|_raw_spin_lock\w*|do_raw_spin_lock|"
     r"arch_spin_lock|__cmpwait_case_\w+|splpar_spin_yield\w*|__spin_yield|vcpu_is_preempted|"
-    r"plpar_hcall_norets_notrace|__delay)\+0x")
-# Helpers any function calls: the PC there says nothing; the caller (the
-# link register, where vmrun has it) decides.
-THUNK = re.compile(r"^_(?:save|rest)[gf]pr\d?_\d+\+0x")
+    r"(?:__)?yield_\w+|__delay|__smp_send_nmi_ipi)\+0x")
 END_MARKER = re.compile(r"^mmcid-vm: END rc=(\d+)\s*$")
 # The line of a test's own output that says which check failed.
 FAILING_CHECK = re.compile(
@@ -191,9 +191,14 @@ def all_vcpus_spinning(lines):
     for raw in lines:
         m = VCPU_PC.match(raw.strip())
         if m:
-            sym = m.group(2)
-            if THUNK.match(sym):
-                sym = m.group(3) or sym
+            sym, caller = m.group(2), m.group(3)
+            # A function the busy wait calls (the H_CONFER hypercall, a
+            # register save thunk) is the busy wait: the link register
+            # names the caller, or the PC's own function when it has
+            # called out and come back. An idle vCPU's hypercall has an
+            # idle loop for its caller, which is no busy wait.
+            if not SPINNING.match(sym) and caller and SPINNING.match(caller):
+                sym = caller
             samples.setdefault(int(m.group(1)), []).append(sym)
     if not samples or any(len(v) < 2 for v in samples.values()):
         return None

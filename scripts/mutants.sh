@@ -67,7 +67,7 @@ set_mutant() {
 # boot NAME: build the tree and run the full suite; prints the run dir.
 boot() {
 	local rc=0
-	ARCH=$ARCH KDIR=$mt VARIANT=mainline RUN=all QUIET=1 IDLE_TIMEOUT=$idle \
+	ARCH=$ARCH KDIR=$mt VARIANT=mainline RUN=long QUIET=1 IDLE_TIMEOUT=$idle \
 		RESULTS="$out/$1" "$TOP/scripts/vmtest.sh" >"$out/$1.log" 2>&1 || rc=$?
 	sed -n 's/^vmrun: results in //p' "$out/$1.log" | tail -n 1
 	return "$rc"

@@ -26,14 +26,20 @@ delay_us=${PROVE_DELAY_US:-2000}
 for a in $arches; do check_arch "$a"; done
 case "$runs$fixed_runs$noknob_runs$execve_runs$seconds" in *[!0-9]*) die "RUNS, FIXED_RUNS, NOKNOB_RUNS, EXECVE_RUNS and PROVE_SECONDS must be whole numbers" ;; esac
 
-stress="mmcid:mm_cid_transitions,--only=migration,--duration=$seconds,--stall=20"
-storm="mmcid:mm_cid_transitions,--only=storm,--duration=$seconds,--stall=20"
+# A line a second from the stress runs: a guest which goes silent has
+# locked up within a second of its last line, and the runner may call a
+# silence of 30 s a hang. That comes before the guest's own soft lockup
+# and RCU stall reports (40 and 42 s): a silent guest is judged by its
+# vCPUs' program counters, while the hard lockup report (20 s) still
+# comes first where a CPU is left to print it.
+stress="mmcid:mm_cid_transitions,--only=migration,--duration=$seconds,--stall=20,--heartbeat=1"
+storm="mmcid:mm_cid_transitions,--only=storm,--duration=$seconds,--stall=20,--heartbeat=1"
 execve="mmcid:mm_cid_exec,--allow-lockup,--only=execve-fail"
 knobs="mmcid_fixup_delay_us=$delay_us mmcid_check_inactive=1"
 
 # case -> "variant knobs(0/1) expected runs run-spec append"
 case_spec() {
-	local variant knobs_on want runs_var test n run
+	local variant knobs_on want runs_var test n run idle
 	read -r variant knobs_on want runs_var test < <(awk -v c="$1" '!/^#/ && $1 == c { print $2, $3, $4, $5, $6 }' "$case_file") || true
 	[ -n "${variant:-}" ] || die "unknown case '$1' in PROVE_CASES: use $all_cases"
 	case "$runs_var" in
@@ -41,10 +47,10 @@ case_spec() {
 	*) die "scripts/prove-cases.txt: case $1 counts its runs with '$runs_var': use RUNS, FIXED_RUNS, NOKNOB_RUNS or EXECVE_RUNS" ;;
 	esac
 	case "$test" in
-	stress) run=$stress ;; storm) run=$storm ;; execve) run=$execve ;;
+	stress) run=$stress idle=30 ;; storm) run=$storm idle=30 ;; execve) run=$execve idle=$((seconds + 30)) ;;
 	*) die "scripts/prove-cases.txt: case $1 runs test '$test': use stress, storm or execve" ;;
 	esac
-	echo "$variant $knobs_on $want $n $run$([ "$knobs_on" = 1 ] && echo " $knobs")"
+	echo "$variant $knobs_on $want $n $idle $run$([ "$knobs_on" = 1 ] && echo " $knobs")"
 }
 for c in $cases; do case_spec "$c" >/dev/null; done
 
@@ -66,11 +72,11 @@ done
 
 for a in $arches; do
 	for c in $cases; do
-		read -r variant k want n run append <<<"$(case_spec "$c")"
+		read -r variant k want n idle run append <<<"$(case_spec "$c")"
 		for i in $(seq "$n"); do
 			rc=0
 			ARCH=$a VARIANT=$variant KNOBS=$k RUN=$run APPEND=${append:-} QUIET=1 \
-				VMTEST_NO_BUILD=1 RESULTS="$out/$c" TIMEOUT=$((seconds + 120)) IDLE_TIMEOUT=$((seconds + 30)) \
+				VMTEST_NO_BUILD=1 RESULTS="$out/$c" TIMEOUT=$((seconds + 120)) IDLE_TIMEOUT=$idle \
 				"$TOP/scripts/vmtest.sh" >"$out/last-run.log" 2>&1 || rc=$?
 			r=$(sed -n 's/^vmrun: verdict \([A-Z0-9-]*\).*/\1/p' "$out/last-run.log")
 			log "$a $c run $i/$n: ${r:-INFRA (exit $rc, see ${out#"$TOP"/}/last-run.log)} (expected: $want)"

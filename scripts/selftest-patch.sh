@@ -11,13 +11,15 @@
 # checkpatch --strict clean, and the tree with it must build and install
 # the collection with the kernel's own selftests Makefile:
 #   make -C tools/testing/selftests TARGETS=mmcid all install
-# SELFTEST_PATCH_RUN=1 also runs it there on the host (run_tests).
+# SELFTEST_PATCH_RUN=1 also runs it there on the host (emit_tests,
+# run_tests) and cross-builds it for arm64 and ppc64le, and for an
+# architecture without the rseq critical sections (rseq_abort: SKIP).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 sender_identity
 "$TOP/scripts/fetch-base.sh"
-need_packages git perl python3 rsync make g++ liburcu-dev
+need_packages git perl python3 rsync make g++ liburcu-dev file
 src=$(base_src)
 out="$BUILD/selftest-patch"
 tmp="$out.tmp"
@@ -96,9 +98,37 @@ make -C "$tree/tools/testing/selftests" TARGETS=mmcid O="$kbuild" \
 grep -qx 'mmcid:mm_cid_transitions' "$kbuild/install/kselftest-list.txt" ||
 	die "the installed kselftest-list.txt does not list mmcid:mm_cid_transitions"
 if [ "${SELFTEST_PATCH_RUN:-0}" = 1 ]; then
-	log "selftest-patch: make -C tools/testing/selftests TARGETS=mmcid run_tests"
+	log "selftest-patch: make -C tools/testing/selftests TARGETS=mmcid emit_tests run_tests"
+	make -s -C "$tree/tools/testing/selftests" TARGETS=mmcid O="$kbuild" emit_tests >"$tmp/emit_tests.log" 2>&1 ||
+		die "emit_tests fails in the kernel tree: see ${tmp#"$TOP"/}/emit_tests.log"
+	grep -qx 'mmcid:rseq_abort' "$tmp/emit_tests.log" ||
+		die "emit_tests does not list mmcid:rseq_abort: see ${tmp#"$TOP"/}/emit_tests.log"
+	# run_tests exits 0 even when a test fails: the TAP lines decide.
 	make -C "$tree/tools/testing/selftests" TARGETS=mmcid O="$kbuild" run_tests 2>&1 |
 		tee "$tmp/run_tests.log"
+	! grep -q '^not ok' "$tmp/run_tests.log" ||
+		die "a test failed under run_tests on the host: see ${tmp#"$TOP"/}/run_tests.log"
+	# The other architectures' cross builds, and one for an architecture
+	# without the rseq critical sections (what riscv and the rest get).
+	for a in arm64 ppc64le; do
+		load_arch "$a"
+		need_packages $TOOLCHAIN_PKGS
+		log "selftest-patch: make ARCH=$KARCH CROSS_COMPILE=$CROSS_COMPILE_DEFAULT TARGETS=mmcid all"
+		make -C "$tree/tools/testing/selftests" TARGETS=mmcid O="$kbuild-$a" ARCH="$KARCH" \
+			CROSS_COMPILE="$CROSS_COMPILE_DEFAULT" -j2 all >"$tmp/build-$a.log" 2>&1 ||
+			die "the collection does not cross-build for $a in the kernel tree: see ${tmp#"$TOP"/}/build-$a.log"
+		case $a in arm64) machine="ARM aarch64" ;; ppc64le) machine="64-bit PowerPC" ;; esac
+		file "$kbuild-$a/kselftest/mmcid/mm_cid_transitions" | grep -q "$machine" ||
+			die "$a: mm_cid_transitions is not a $machine binary"
+	done
+	log "selftest-patch: TARGETS=mmcid all, USERCFLAGS=-DMMCID_NO_RSEQ_CS"
+	make -C "$tree/tools/testing/selftests" TARGETS=mmcid O="$kbuild-none" \
+		USERCFLAGS=-DMMCID_NO_RSEQ_CS -j2 all >"$tmp/build-none.log" 2>&1 ||
+		die "the collection does not build without critical sections: see ${tmp#"$TOP"/}/build-none.log"
+	rc=0
+	"$kbuild-none/kselftest/mmcid/rseq_abort" --duration=1 >/dev/null || rc=$?
+	[ "$rc" = 4 ] || die "rseq_abort built without critical sections exits $rc, not 4 (SKIP)"
+	rm -rf "$kbuild-arm64" "$kbuild-ppc64le" "$kbuild-none"
 fi
 rm -rf "$kbuild"
 git -C "$tree" reset -q --hard "$BASE_TAG"

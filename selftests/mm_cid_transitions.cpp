@@ -13,7 +13,7 @@ using namespace mmcid;
 int main(int argc, char **argv)
 {
 	const std::vector<Scenario> scenarios = {
-	    {"storm", "one process per CPU crossing the thresholds at once, threads migrating",
+	    {"storm", "two processes per CPU crossing the thresholds together, threads migrating",
 	     scenarios::storm},
 	    {"crossing",
 	     "fork/exit across the thresholds, and per task cycles retiring the oldest first",

@@ -21,17 +21,26 @@ bool whole_number(const char *s, unsigned long long max, unsigned long min, unsi
 	out = strtoull(s, &end, 10);
 	if (errno || end == s || *end || *s == '-' || out > max || out < min) {
 		why = "give a whole number of at least " + std::to_string(min);
+		if (max < UINT32_MAX)
+			why += " and at most " + std::to_string(max);
 		return false;
 	}
 	return true;
 }
+
+std::string shortest(double d)
+{
+	char buf[32];
+	snprintf(buf, sizeof(buf), "%g", d);
+	return buf;
+}
 } // namespace
 
-void CommandLine::number(const char *name, unsigned &v, unsigned long min)
+void CommandLine::number(const char *name, unsigned &v, unsigned long min, unsigned long max)
 {
-	options_.push_back({name, "N", true, [&v, min](const char *s, std::string &why) {
+	options_.push_back({name, "N", true, [&v, min, max](const char *s, std::string &why) {
 				    unsigned long long n;
-				    if (!whole_number(s, UINT32_MAX, min, n, why))
+				    if (!whole_number(s, max, min, n, why))
 					    return false;
 				    v = static_cast<unsigned>(n);
 				    return true;
@@ -49,14 +58,14 @@ void CommandLine::number(const char *name, uint64_t &v, unsigned long min)
 			    }});
 }
 
-void CommandLine::real(const char *name, double &v, double min)
+void CommandLine::real(const char *name, double &v, double min, double max)
 {
-	options_.push_back({name, "X", true, [&v, min](const char *s, std::string &why) {
+	options_.push_back({name, "X", true, [&v, min, max](const char *s, std::string &why) {
 				    char *end = nullptr;
 				    double d = strtod(s, &end);
-				    if (end == s || *end || !(d >= min)) {
-					    why =
-						"give a number of at least " + std::to_string(min);
+				    if (end == s || *end || !(d >= min) || !(d <= max)) {
+					    why = "give a number from " + shortest(min) + " to " +
+						  shortest(max);
 					    return false;
 				    }
 				    v = d;

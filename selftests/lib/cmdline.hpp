@@ -20,9 +20,10 @@ public:
 	// @usage_tail: printed after the options (e.g. the scenario names).
 	explicit CommandLine(std::string usage_tail = "") : tail_(std::move(usage_tail)) {}
 
-	void number(const char *name, unsigned &v, unsigned long min = 0);
+	void number(const char *name, unsigned &v, unsigned long min = 0,
+		    unsigned long max = UINT32_MAX);
 	void number(const char *name, uint64_t &v, unsigned long min = 0);
-	void real(const char *name, double &v, double min = 0);
+	void real(const char *name, double &v, double min = 0, double max = 1e9);
 	// @allowed: the only values accepted, if not empty.
 	void text(const char *name, std::string &v, std::vector<std::string> allowed = {});
 	void flag(const char *name, bool &v);

@@ -15,10 +15,12 @@ Options parse_options(int argc, char **argv, const char *scenarios)
 	cl.real("duration", o.duration_s);
 	cl.number("cycles", o.cycles);
 	cl.number("threads", o.threads);
+	cl.number("processes", o.processes, 0, 256);
 	cl.number("seed", o.seed);
 	cl.real("stall", o.stall_s);
 	cl.number("spin", o.spin);
 	cl.text("only", o.only);
+	cl.real("heartbeat", o.heartbeat_s, 0, 3600);
 	cl.flag("allow-lockup", o.allow_lockup);
 	cl.flag("white-box", o.white_box);
 	cl.text("plant", o.plant, {"unprotected"});

@@ -5,6 +5,7 @@
 #include "rseq_thread.hpp"
 #include "shared_progress.hpp"
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
@@ -88,6 +89,11 @@ int run_one(const Scenario &s, const Options &opts, const Thresholds &t)
 	auto limit = std::chrono::milliseconds(static_cast<long>(opts.stall_s * 1000));
 	auto deadline = clock::now() + std::chrono::milliseconds(static_cast<long>(
 					   (opts.duration_s + 2 * opts.stall_s + 30) * 1000));
+	const auto started = clock::now();
+	// 0: none; otherwise no more often than the loop below samples.
+	const auto beat = std::chrono::milliseconds(
+	    opts.heartbeat_s > 0 ? std::max(100L, static_cast<long>(opts.heartbeat_s * 1000)) : 0);
+	auto next_beat = started + beat;
 	StallDetector detector(limit);
 	std::vector<uint64_t> progress(max_tracked_threads);
 	std::vector<bool> active(max_tracked_threads);
@@ -116,6 +122,13 @@ int run_one(const Scenario &s, const Options &opts, const Thresholds &t)
 			waitpid(pid, &status, 0);
 			rc = KSFT_FAIL;
 			break;
+		}
+		if (beat.count() && clock::now() >= next_beat) {
+			next_beat = clock::now() + beat; // no burst after a slow spell
+			ksft_print_msg(
+			    "%s: running, %.0f s, %llu crossings\n", s.name,
+			    std::chrono::duration<double>(clock::now() - started).count(),
+			    static_cast<unsigned long long>(shared->crossings.load()));
 		}
 		usleep(100000);
 	}

@@ -26,20 +26,22 @@ bool more_cycles(const Workload &w, unsigned done)
 	return w.time_left();
 }
 
-void cross_once(Workload &w, const Behavior *behaviors, unsigned nr_behaviors)
+void cross_once(Workload &w, const Behavior *behaviors, unsigned nr_behaviors, bool settle)
 {
 	unsigned i = 0;
 	while (w.model().users() < high_users(w))
 		w.add_worker(behaviors[i++ % nr_behaviors]);
-	w.settle();
+	if (settle)
+		w.settle();
 	while (w.model().users() > low_users(w)) {
 		w.remove_worker();
 		// The last count which stays in per CPU mode: an early switch
 		// back shows there (ModeChecker).
-		if (w.model().percpu() && w.model().users() == w.model().pcpu_thrs())
+		if (settle && w.model().percpu() && w.model().users() == w.model().pcpu_thrs())
 			w.settle();
 	}
-	w.settle();
+	if (settle)
+		w.settle();
 	w.crossed();
 }
 

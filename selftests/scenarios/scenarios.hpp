@@ -12,7 +12,7 @@ namespace mmcid::scenarios
 int crossing(Workload &w);
 // The same crossings with workers that migrate themselves all the time.
 int migration(Workload &w);
-// The migration scenario in one process per CPU at once (no debug knob
+// The migration scenario in two processes per CPU at once (no debug knob
 // needed to catch the patch 1 live lock).
 int storm(Workload &w);
 // The switch back to per task mode while the controller runs on its CPU,
@@ -44,8 +44,9 @@ int exec_child();
 // Shared by the crossing scenarios: user counts of the high and low side.
 unsigned high_users(const Workload &w);
 unsigned low_users(const Workload &w);
-// One full crossing: up to high_users(), settle, down to low_users(), settle.
-void cross_once(Workload &w, const Behavior *behaviors, unsigned nr_behaviors);
+// One full crossing: up to high_users(), settle, down to low_users(),
+// settle; without @settle no stop for the checks of a settled state.
+void cross_once(Workload &w, const Behavior *behaviors, unsigned nr_behaviors, bool settle = true);
 // Whether another crossing fits (--cycles or the duration).
 bool more_cycles(const Workload &w, unsigned done);
 } // namespace mmcid::scenarios
