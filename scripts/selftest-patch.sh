@@ -98,8 +98,11 @@ make -C "$tree/tools/testing/selftests" TARGETS=mmcid O="$kbuild" \
 grep -qx 'mmcid:mm_cid_transitions' "$kbuild/install/kselftest-list.txt" ||
 	die "the installed kselftest-list.txt does not list mmcid:mm_cid_transitions"
 if [ "${SELFTEST_PATCH_RUN:-0}" = 1 ]; then
-	log "selftest-patch: make -C tools/testing/selftests TARGETS=mmcid emit_tests run_tests"
-	make -s -C "$tree/tools/testing/selftests" TARGETS=mmcid O="$kbuild" emit_tests >"$tmp/emit_tests.log" 2>&1 ||
+	log "selftest-patch: make -C tools/testing/selftests/mmcid emit_tests; make -C tools/testing/selftests TARGETS=mmcid run_tests"
+	# emit_tests is a collection's target (lib.mk), as the selftests
+	# Makefile's install calls it.
+	make -s -C "$tree/tools/testing/selftests/mmcid" OUTPUT="$kbuild/kselftest/mmcid" \
+		emit_tests >"$tmp/emit_tests.log" 2>&1 ||
 		die "emit_tests fails in the kernel tree: see ${tmp#"$TOP"/}/emit_tests.log"
 	grep -qx 'mmcid:rseq_abort' "$tmp/emit_tests.log" ||
 		die "emit_tests does not list mmcid:rseq_abort: see ${tmp#"$TOP"/}/emit_tests.log"
