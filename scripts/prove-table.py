@@ -45,6 +45,7 @@ KINDS = ["PASS", "LOCKUP", "TIMEOUT", "PANIC", "WARN", "TEST-FAIL", "INFRA"]
 
 
 HEARTBEAT = re.compile(r"--heartbeat=([0-9.]+)")
+TESTS_BEGAN = "kselftest: Running tests in"
 
 
 def time_to_lockup(r, text):
@@ -98,6 +99,10 @@ def main_for(out):
                 text = open(os.path.join(os.path.dirname(p), "console.log"), errors="replace").read()
                 verdict, _ = classify.classify(text, timed_out=r.get("hang") is not None,
                                                started=True, allowlist=allow)
+                if verdict != "PASS" and TESTS_BEGAN not in text:
+                    # The kernel failed before any test ran (a boot hang):
+                    # neither a catch of the bug nor a verdict on the test.
+                    verdict = "INFRA"
                 counts[verdict] += 1
                 if verdict in ("LOCKUP", "TIMEOUT"):
                     in_get_cid += "mm_get_cid" in text
@@ -129,8 +134,9 @@ def main_for(out):
     print("print one a second with --heartbeat; without, the moment is unknown and not")
     print("counted);")
     print("LOCKUP and TIMEOUT (every CPU stuck, found by the no-output timeout) both count")
-    print("as detected; get_cid: failing runs with a CPU caught in mm_get_cid() (NMI")
-    print("backtraces, or the vCPU program counters the runner reads from QEMU)")
+    print("as detected; INFRA: no kernel, or it failed before the first test began;")
+    print("get_cid: failing runs with a CPU caught in mm_get_cid() (NMI backtraces, or")
+    print("the vCPU program counters the runner reads from QEMU)")
     if figure:
         png = plots.strip_chart(os.path.join(out, "time-to-lockup"), figure,
                                 "time from the first test to the lock-up report", "seconds")
