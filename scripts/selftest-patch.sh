@@ -115,6 +115,7 @@ if [ "${SELFTEST_PATCH_RUN:-0}" = 1 ]; then
 	# without the rseq critical sections (what riscv and the rest get).
 	for a in arm64 ppc64le; do
 		load_arch "$a"
+		# shellcheck disable=SC2086 # one word per package
 		need_packages $TOOLCHAIN_PKGS
 		log "selftest-patch: make ARCH=$KARCH CROSS_COMPILE=$CROSS_COMPILE_DEFAULT TARGETS=mmcid all"
 		make -C "$tree/tools/testing/selftests" TARGETS=mmcid O="$kbuild-$a" ARCH="$KARCH" \
