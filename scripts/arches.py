@@ -24,6 +24,7 @@ class Arch:
     qemu_machine: tuple       # machine and CPU options
     qemu_mem: int             # MiB
     console: str              # console= of the guest
+    elf_machine: str          # how file(1) names the binaries built for it
     qemu_append: tuple = ()   # more kernel command line
 
 
@@ -32,7 +33,7 @@ ARCHES = {
         karch="x86", deb_arch="amd64", cross_compile="", toolchain_pkgs=("gcc", "g++"),
         kimage="arch/x86/boot/bzImage", qemu_bin="qemu-system-x86_64",
         qemu_pkg="qemu-system-x86", qemu_machine=("-M", "q35", "-cpu", "max"), qemu_mem=512,
-        console="ttyS0",
+        console="ttyS0", elf_machine="x86-64",
         # An NMI from the QEMU monitor then panics with every CPU's backtrace.
         qemu_append=("unknown_nmi_panic",)),
     # QEMU virt (GICv3, for pseudo NMIs) with a PL011 console. -cpu must be
@@ -42,7 +43,7 @@ ARCHES = {
         toolchain_pkgs=("gcc-aarch64-linux-gnu", "g++-aarch64-linux-gnu"),
         kimage="arch/arm64/boot/Image", qemu_bin="qemu-system-aarch64",
         qemu_pkg="qemu-system-arm", qemu_machine=("-M", "virt,gic-version=3", "-cpu", "cortex-a57"),
-        qemu_mem=1024, console="ttyAMA0",
+        qemu_mem=1024, console="ttyAMA0", elf_machine="ARM aarch64",
         # NMI-like backtraces of CPUs spinning with interrupts off.
         qemu_append=("irqchip.gicv3_pseudo_nmi=1",)),
     # pseries with the built-in VOF firmware (boots in ~1.5 s instead of
@@ -54,14 +55,15 @@ ARCHES = {
         kimage="vmlinux", qemu_bin="qemu-system-ppc64", qemu_pkg="qemu-system-ppc",
         qemu_machine=("-M", "pseries,x-vof=on,usb=off,cap-cfpc=broken,cap-sbbc=broken,"
                       "cap-ibs=broken,cap-ccf-assist=off", "-vga", "none"),
-        qemu_mem=1024, console="hvc0"),
+        qemu_mem=1024, console="hvc0", elf_machine="64-bit PowerPC"),
 }
 
 # The shell's names for the fields, as the scripts have always used them.
 SHELL_NAMES = {"karch": "KARCH", "deb_arch": "DEB_ARCH", "cross_compile": "CROSS_COMPILE_DEFAULT",
                "toolchain_pkgs": "TOOLCHAIN_PKGS", "kimage": "KIMAGE", "qemu_bin": "QEMU_BIN",
                "qemu_pkg": "QEMU_PKG", "qemu_machine": "QEMU_MACHINE", "qemu_mem": "QEMU_MEM",
-               "console": "CONSOLE", "qemu_append": "QEMU_APPEND"}
+               "console": "CONSOLE", "elf_machine": "ELF_MACHINE",
+               "qemu_append": "QEMU_APPEND"}
 
 
 def shell(arch):

@@ -150,7 +150,8 @@ check_build() {
 
 # load_arch ARCH: the architecture's description (scripts/arches.py) as
 # shell variables: KARCH, DEB_ARCH, CROSS_COMPILE_DEFAULT, TOOLCHAIN_PKGS,
-# KIMAGE, QEMU_BIN, QEMU_PKG, QEMU_MACHINE, QEMU_MEM, CONSOLE, QEMU_APPEND.
+# KIMAGE, QEMU_BIN, QEMU_PKG, QEMU_MACHINE, QEMU_MEM, CONSOLE, ELF_MACHINE,
+# QEMU_APPEND.
 load_arch() {
 	local desc
 	check_arch "$1"

@@ -32,9 +32,10 @@ def read_cases():
         for line in f:
             fields = line.split()
             if fields and not fields[0].startswith("#"):
-                hits, total = (fields[6].split("/") + ["1"])[:2] if fields[6] != "-" else (1, 1)
+                hits, _, total = fields[6].partition("/")
+                share = 1.0 if fields[6] == "-" else int(hits) / int(total)
                 median = None if fields[7] == "-" else float(fields[7])
-                cases[fields[0]] = (fields[3], int(hits) / int(total), median)
+                cases[fields[0]] = (fields[3], share, median)
     return cases
 
 

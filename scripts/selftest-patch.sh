@@ -121,9 +121,8 @@ if [ "${SELFTEST_PATCH_RUN:-0}" = 1 ]; then
 		make -C "$tree/tools/testing/selftests" TARGETS=mmcid O="$kbuild-$a" ARCH="$KARCH" \
 			CROSS_COMPILE="$CROSS_COMPILE_DEFAULT" -j2 all >"$tmp/build-$a.log" 2>&1 ||
 			die "the collection does not cross-build for $a in the kernel tree: see ${tmp#"$TOP"/}/build-$a.log"
-		case $a in arm64) machine="ARM aarch64" ;; ppc64le) machine="64-bit PowerPC" ;; esac
-		file "$kbuild-$a/kselftest/mmcid/mm_cid_transitions" | grep -q "$machine" ||
-			die "$a: mm_cid_transitions is not a $machine binary"
+		file "$kbuild-$a/kselftest/mmcid/mm_cid_transitions" | grep -q "$ELF_MACHINE" ||
+			die "$a: mm_cid_transitions is not a $ELF_MACHINE binary"
 	done
 	log "selftest-patch: TARGETS=mmcid all, USERCFLAGS=-DMMCID_NO_RSEQ_CS"
 	make -C "$tree/tools/testing/selftests" TARGETS=mmcid O="$kbuild-none" \
