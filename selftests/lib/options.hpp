@@ -12,7 +12,7 @@ struct Options {
 	double duration_s = 12;	   // per time-bound scenario (run-tests long: 15)
 	unsigned cycles = 0;	   // threshold crossings per scenario; 0: as many as fit
 	unsigned threads = 0;	   // peak worker threads; 0: one past the per CPU threshold
-	unsigned processes = 0;	   // storm: processes at once; 0: two per allowed CPU, <= 1024 threads
+	unsigned processes = 0;	   // storm: 0 is two per CPU (<= 1024 threads)
 	uint64_t seed = 0;	   // 0: from the clock; printed either way
 	double stall_s = 20;	   // a thread without progress this long fails the test
 	unsigned spin = 64;	   // delay loop inside each rseq critical section
