@@ -59,6 +59,8 @@ head=$(scratch_am $list)
 if [ -e "$tree/.git" ]; then
 	git -C "$tree" checkout -q -f --detach "$head"
 else
+	# A checkout and, later, a kernel build in it or two.
+	need_disk 3 "the $(variant_name "$VARIANT") tree"
 	tmp="$BASE_BUILD/trees/.new-$(variant_name "$VARIANT")"
 	rm -rf "$tmp"
 	git -C "$src" worktree prune

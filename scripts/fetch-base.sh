@@ -51,6 +51,8 @@ echo "$sha  $deb" | sha256sum -c --status ||
 	die "checksum mismatch for $deb: delete it and run 'make base' again"
 
 # Unpack into a temporary directory and rename it only once complete.
+# The tree and its git objects: 2.4 GB for 7.2.
+need_disk 4 "unpacking $pkg $BASE_VERSION"
 mkdir -p "$BUILD/src"
 tmp=$(mktemp -d "$BUILD/src/.unpack.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT

@@ -39,6 +39,16 @@ log() {
 	echo "==> $*" >&2
 }
 
+# need_disk GB WHAT: stop before WHAT, which was measured to take about GB
+# of a new build/, fills the disk half-way: git, kbuild and cpio then fail
+# with errors that name something else (a patch that "does not apply").
+need_disk() {
+	local avail
+	avail=$(df -Pk "$BUILD" | awk 'NR == 2 { print int($4 / 1048576) }')
+	[ "$avail" -ge "$1" ] ||
+		die "$2 needs about $1 GB free on the disk of ${BUILD#"$TOP"/}/, it has $avail GB: free some (make clean keeps downloads and ccache), or set BUILD= to a directory on a larger disk"
+}
+
 # Packages: need_packages, and a private apt for other architectures.
 source "$TOP/scripts/apt.sh"
 
@@ -273,8 +283,10 @@ scratch_am() {
 	git -C "$src" worktree prune
 	if [ ! -e "$scratch/.git" ]; then
 		rm -rf "$scratch"
+		need_disk 2 "the scratch worktree for git am"
 		log "creating the scratch worktree for git am (once)"
-		git -C "$src" worktree add -q --detach "$scratch" "$BASE_TAG" >&2
+		git -C "$src" worktree add -q --detach "$scratch" "$BASE_TAG" >&2 ||
+			die "git worktree add ${scratch#"$TOP"/} failed (see above)"
 	fi
 	git -C "$scratch" am --abort >/dev/null 2>&1 || true
 	git -C "$scratch" reset -q --hard "$BASE_TAG"

@@ -86,6 +86,9 @@ fi
 # Acquire settings that reach the mirror) and name resolution, as a new
 # machine of this kind has them.
 remove_root "$root"
+# The system, a clone, the base source, two variant trees and their
+# kernels: 9.8 GB measured.
+need_disk 11 "make fresh-check's root"
 mkdir -p "$root"
 trap 'unmount_under "$root"' EXIT
 tar -C "$root" -xf "$minbase"
@@ -151,5 +154,7 @@ tar -tf "$minbase" ./var/lib/dpkg/status >/dev/null 2>&1 &&
 log "fresh root: $(comm -13 "$run_dir/minbase-packages.txt" "$run_dir/packages.txt" | wc -l) packages installed by the harness (list: ${run_dir#"$TOP"/}/packages.txt), $(($(date +%s) - t0)) s"
 unmount_under "$root"
 trap - EXIT
-[ "$rc" -eq 0 ] || die "the harness failed in a fresh $suite root: see ${run_dir#"$TOP"/}/"
+[ "$rc" -eq 0 ] || die "the harness failed in a fresh $suite root: see ${run_dir#"$TOP"/}/ (the root stays in ${root#"$TOP"/}/ until the next run)"
+# Its logs are in the run directory; the 10 GB root itself is not kept.
+remove_root "$root"
 log "fresh-check: PASS ($steps)"
