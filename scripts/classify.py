@@ -5,7 +5,8 @@ Verdicts and exit codes:
   TEST-FAIL  1  a TAP "not ok", or the tests' end marker rc is not 0
   LOCKUP     2  soft/hard lockup, RCU stall, hung task
   PANIC      2  panic, oops, BUG
-  WARN       2  WARNING: or a lockdep splat (minus the allow-list)
+  WARN       2  WARNING: or a lockdep splat (minus the allow-list), or
+                lockdep off at the end of the run
   TIMEOUT    2  no end marker before the overall or no-output timeout
   INFRA      3  the guest could not be started or did not boot
 Kernel failures take precedence over test results: a kernel that locked
@@ -112,6 +113,8 @@ def _report(stripped, i, message):
 _LOCKUP = [re.compile(p) for p in LOCKUP_PATTERNS]
 _PANIC = [re.compile(p) for p in PANIC_PATTERNS]
 _WARNING = re.compile(r"^WARNING: ")
+# What the guest's init prints of /proc/lockdep_stats after the tests.
+LOCKDEP_OFF = re.compile(r"^mmcid-vm: lockdep debug_locks=0\s*$")
 
 
 def load_allowlist(path):
@@ -252,6 +255,13 @@ def classify(text, timed_out=False, started=True, allowlist=()):
             is_warn = bool(_WARNING.search(message)) or bool(LOCKDEP_TITLES.search(message))
             if is_warn and not any(r.search(message) for r in allowlist):
                 return found("WARN", (i, message))
+    # Lockdep turned off without a report the lines above recognise (or
+    # with an allow-listed one): the run had no lock checking.
+    for i, line in enumerate(stripped):
+        if LOCKDEP_OFF.match(line):
+            details["first_failure"] = "lockdep turned itself off during the run (debug_locks=0)"
+            details["report"] = [line]
+            return "WARN", details
 
     end = None
     for raw in lines:

@@ -118,12 +118,16 @@ fi
 # each with the debug counters of patches/debug/bench.
 VARIANTS_BENCH="bench-p3 bench-p4"
 
+# Every variant carries patches/ppc-lockdep: without it lockdep turns
+# itself off at the first interrupt replay of every ppc64le boot. It
+# changes only lockdep's bookkeeping (a no-op on the other architectures
+# and without lockdep), so mainline keeps every bug of mainline.
 variant_series_dirs() {
 	case "$1" in
-	prefix) echo "$PATCHES/base" ;;
-	fixed) echo "$PATCHES/base $PATCHES $PATCHES/execve $PATCHES/ppc-rseq" ;;
-	mainline) ;;
-	mainline-fixed) echo "$PATCHES/execve $PATCHES/ppc-rseq" ;;
+	prefix) echo "$PATCHES/ppc-lockdep $PATCHES/base" ;;
+	fixed) echo "$PATCHES/ppc-lockdep $PATCHES/base $PATCHES $PATCHES/execve $PATCHES/ppc-rseq" ;;
+	mainline) echo "$PATCHES/ppc-lockdep" ;;
+	mainline-fixed) echo "$PATCHES/ppc-lockdep $PATCHES/execve $PATCHES/ppc-rseq" ;;
 	esac
 }
 
@@ -188,6 +192,7 @@ variant_patches() {
 	local d
 	case "$1" in
 	bench-p3 | bench-p4)
+		series_files "$PATCHES/ppc-lockdep"
 		series_files "$PATCHES/base"
 		series_files "$PATCHES" | head -n "${1#bench-p}"
 		series_files "$PATCHES/execve"

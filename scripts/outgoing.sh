@@ -78,10 +78,11 @@ make_set v2 "$PATCHES" -v2 "$PATCHES/v2-0000-cover-letter.patch" \
 	"$(series_files "$PATCHES/base")"
 make_set execve "$PATCHES/execve" "" "$PATCHES/execve/0000-cover-letter.patch"
 make_set ppc-rseq "$PATCHES/ppc-rseq" "" ""
+make_set ppc-lockdep "$PATCHES/ppc-lockdep" "" ""
 
-"$TOP/scripts/checkpatch-series.sh" "$tmp/v2" "$tmp/execve" "$tmp/ppc-rseq" ||
+"$TOP/scripts/checkpatch-series.sh" "$tmp/v2" "$tmp/execve" "$tmp/ppc-rseq" "$tmp/ppc-lockdep" ||
 	die "the outgoing patches are not checkpatch clean (see above); nothing was written to ${out#"$TOP"/}"
 rm -rf "$out"
 mv "$tmp" "$out"
-log "outgoing: ${out#"$TOP"/}/{v2,execve,ppc-rseq}/, signed off by $name <$email>; nothing was sent"
+log "outgoing: ${out#"$TOP"/}/{v2,execve,ppc-rseq,ppc-lockdep}/, signed off by $name <$email>; nothing was sent"
 log "to send one set: git send-email ${out#"$TOP"/}/execve/*.patch"
