@@ -1,5 +1,5 @@
 # Shared helpers for the harness scripts. Source it; do not run it.
-# A little over 300 lines, one job: variants, their patches and trees, as
+# About 400 lines, one job: variants, their patches and trees, as
 # every script needs them (Debian packages are in apt.sh).
 # shellcheck shell=bash
 
