@@ -25,7 +25,8 @@ VARIANT=fixed "$TOP/scripts/apply.sh"
 src=$(base_src)
 tree=$(variant_tree prefix)
 out=$(kbuild_dir "$ARCH" prefix)
-n=$(($(variant_patches fixed | wc -l) - 1))
+# The patches of fixed on top of prefix (both start with the same ones).
+n=$(($(variant_patches fixed | wc -l) - $(variant_patches prefix | wc -l)))
 base_head=$(git -C "$src" rev-parse variant/prefix)
 [ "$(git -C "$src" rev-parse "variant/fixed~$n^{tree}")" = "$(git -C "$src" rev-parse "$base_head^{tree}")" ] ||
 	die "the fixed stack does not start with the base variant: check the series directories in scripts/lib.sh"
