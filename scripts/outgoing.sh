@@ -78,7 +78,7 @@ make_set v2 "$PATCHES" -v2 "$PATCHES/v2-0000-cover-letter.patch" \
 	"$(series_files "$PATCHES/base")"
 make_set execve "$PATCHES/execve" "" "$PATCHES/execve/0000-cover-letter.patch"
 make_set ppc-rseq "$PATCHES/ppc-rseq" "" ""
-make_set ppc-lockdep "$PATCHES/ppc-lockdep" "" ""
+make_set ppc-lockdep "$PATCHES/ppc-lockdep" "" "$PATCHES/ppc-lockdep/0000-cover-letter.patch"
 
 "$TOP/scripts/checkpatch-series.sh" "$tmp/v2" "$tmp/execve" "$tmp/ppc-rseq" "$tmp/ppc-lockdep" ||
 	die "the outgoing patches are not checkpatch clean (see above); nothing was written to ${out#"$TOP"/}"
