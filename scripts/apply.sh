@@ -25,7 +25,12 @@ if [ -n "${KDIR:-}" ]; then
 		die "KDIR=$KDIR has uncommitted changes: commit or stash them first (git am needs a clean tree)"
 	kpatches=()
 	while read -r p; do
-		case "$p" in "$PATCHES/base/"*) continue ;; esac
+		case "$p" in
+		"$PATCHES/base/"*) continue ;;
+		# The pinned base's test environment, not a fix under test:
+		# a user's tree may have them or not have powerpc generic entry.
+		"$PATCHES/ppc-lockdep/"*) continue ;;
+		esac
 		kpatches+=("$p")
 	done < <(variant_patches "$VARIANT")
 	[ ${#kpatches[@]} -gt 0 ] || {
@@ -59,10 +64,10 @@ head=$(scratch_am $list)
 if [ -e "$tree/.git" ]; then
 	git -C "$tree" checkout -q -f --detach "$head"
 else
-	# A checkout and, later, a kernel build in it or two.
-	need_disk 3 "the $(variant_name "$VARIANT") tree"
 	tmp="$BASE_BUILD/trees/.new-$(variant_name "$VARIANT")"
 	rm -rf "$tmp"
+	# A checkout and, later, a kernel build in it or two.
+	need_disk 3 "the $(variant_name "$VARIANT") tree"
 	git -C "$src" worktree prune
 	git -C "$src" worktree add -q --detach "$tmp" "$head"
 	git -C "$src" worktree move "$tmp" "$tree"

@@ -4,10 +4,11 @@
 # fixes; the powerpc one changes nothing for x86_64, the ppc64le kernel
 # builds it).
 #
-# The steps are built in the base variant's own tree and build directory:
-# the base variant is the fixture, so the first step is already built and
-# every later step is an incremental build. The tree goes back to the base
-# variant afterwards, also when the check is interrupted.
+# The steps are built in the prefix variant's own tree and build
+# directory: prefix is the fixture (on the powerpc lockdep fixes every
+# variant carries, which build nothing on x86_64), so the first step is
+# already built and every later step is an incremental build. The tree
+# goes back to prefix afterwards, also when the check is interrupted.
 #
 # BISECT_QUICK=1 (make check): steps whose include/linux/rseq_types.h still
 # has the fixture's two-field layout compile only the objects that use the

@@ -64,6 +64,8 @@ for f in ${CONFIG_EXTRA:-}; do
 	frags+=("$f")
 done
 
+# A first build takes 0.1-0.2 GB of objects (tinyconfig-based).
+[ -f "$out/vmlinux" ] || need_disk 1 "a first $ARCH $VARIANT kernel build" "$out"
 mkdir -p "$out"
 # One kernel build at a time on this machine, across clones too.
 exec 9>"${KBUILD_LOCK:-/tmp/mmcid-kbuild.lock}"

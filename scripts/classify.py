@@ -114,7 +114,7 @@ _LOCKUP = [re.compile(p) for p in LOCKUP_PATTERNS]
 _PANIC = [re.compile(p) for p in PANIC_PATTERNS]
 _WARNING = re.compile(r"^WARNING: ")
 # What the guest's init prints of /proc/lockdep_stats after the tests.
-LOCKDEP_OFF = re.compile(r"^mmcid-vm: lockdep debug_locks=0\s*$")
+LOCKDEP_OFF = re.compile(r"^mmcid-vm: lockdep debug_locks=0\b")
 
 
 def load_allowlist(path):
@@ -255,13 +255,6 @@ def classify(text, timed_out=False, started=True, allowlist=()):
             is_warn = bool(_WARNING.search(message)) or bool(LOCKDEP_TITLES.search(message))
             if is_warn and not any(r.search(message) for r in allowlist):
                 return found("WARN", (i, message))
-    # Lockdep turned off without a report the lines above recognise (or
-    # with an allow-listed one): the run had no lock checking.
-    for i, line in enumerate(stripped):
-        if LOCKDEP_OFF.match(line):
-            details["first_failure"] = "lockdep turned itself off during the run (debug_locks=0)"
-            details["report"] = [line]
-            return "WARN", details
 
     end = None
     for raw in lines:
@@ -287,4 +280,12 @@ def classify(text, timed_out=False, started=True, allowlist=()):
     if end != 0:
         details["first_failure"] = "tests ended with rc=%d" % end
         return "TEST-FAIL", details
+    # Lockdep turned off without a report the lines above recognise (or
+    # with an allow-listed one): the run had no lock checking. The last
+    # word on an otherwise passing run only.
+    for line in stripped:
+        if LOCKDEP_OFF.match(line):
+            details["first_failure"] = "lockdep turned itself off during the run (debug_locks=0)"
+            details["report"] = [line]
+            return "WARN", details
     return "PASS", details

@@ -52,8 +52,9 @@ echo "$sha  $deb" | sha256sum -c --status ||
 
 # Unpack into a temporary directory and rename it only once complete.
 # The tree and its git objects: 2.4 GB for 7.2.
-need_disk 4 "unpacking $pkg $BASE_VERSION"
 mkdir -p "$BUILD/src"
+rm -rf "$BUILD"/src/.unpack.* # left by an interrupted run
+need_disk 4 "unpacking $pkg $BASE_VERSION"
 tmp=$(mktemp -d "$BUILD/src/.unpack.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 tarball="usr/src/$pkg.tar.xz"

@@ -146,6 +146,9 @@ done
 # The root's check logs (make check reads the verdicts of the checks it
 # left to the root from here), and this run as the last one.
 [ -d "$repo/build/check" ] && cp -r "$repo/build/check" "$run_dir/check"
+# The boots' results (console, result.json, junit, kcidb), kept with the
+# run: the root goes after a pass.
+[ -d "$repo/build/results" ] && cp -r "$repo/build/results" "$run_dir/results"
 ln -sfn "runs/${run_dir##*/}" "$fresh/last"
 # What the harness installed, for the record.
 chroot "$root" dpkg-query -W -f='${Package}\n' | sort >"$run_dir/packages.txt"
