@@ -8,7 +8,7 @@ TOP=$(cd "$(dirname "$0")/.." && pwd)
 # make exports these; each case below sets what it means.
 unset BASE_VERSION BASE_LOCK PATCHES CROSS_COMPILE KDIR EXTRA_PATCHES SANITIZER AM_FLAGS KNOBS BENCH_RUNS BENCH_ARGS BENCH_SECONDS BENCH_RATE BENCH_DEBUG BENCH_ARCHES BENCH_EXIT_SMP BENCH_EXIT_ARGS BENCH_EXIT_OLD RESULTS
 scratch=$(mktemp -d)
-trap 'umount "$scratch/small" 2>/dev/null; rm -rf "$scratch"' EXIT
+trap 'umount "$scratch/small" 2>/dev/null || true; rm -rf "$scratch"' EXIT
 n=0 failed=0
 
 # expect_error NAME PATTERN CMD...: CMD fails with exactly one error line
