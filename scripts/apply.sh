@@ -23,16 +23,7 @@ if [ -n "${KDIR:-}" ]; then
 		die "VARIANT=prefix is the fixture for the pinned base only: with KDIR use VARIANT=mainline-fixed (the execve() and powerpc fixes) or fixed (the v2 series too)"
 	[ -z "$(git -C "$KDIR" status --porcelain --untracked-files=no)" ] ||
 		die "KDIR=$KDIR has uncommitted changes: commit or stash them first (git am needs a clean tree)"
-	kpatches=()
-	while read -r p; do
-		case "$p" in
-		"$PATCHES/base/"*) continue ;;
-		# The pinned base's test environment, not a fix under test:
-		# a user's tree may have them or not have powerpc generic entry.
-		"$PATCHES/ppc-lockdep/"*) continue ;;
-		esac
-		kpatches+=("$p")
-	done < <(variant_patches "$VARIANT")
+	mapfile -t kpatches < <(kdir_patches "$VARIANT")
 	[ ${#kpatches[@]} -gt 0 ] || {
 		log "VARIANT=$VARIANT adds no patches: KDIR=$KDIR is built as it is"
 		exit 0

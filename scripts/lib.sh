@@ -220,6 +220,13 @@ variant_patches() {
 	extra_patches
 }
 
+# The patches KDIR= gets: the variant's without the pinned base's own,
+# the fixture and the powerpc lockdep fixes (its test environment: a
+# user's tree may have them, or not have powerpc generic entry at all).
+kdir_patches() {
+	variant_patches "$1" | grep -v -e "^$PATCHES/base/" -e "^$PATCHES/ppc-lockdep/" || true
+}
+
 # EXTRA_PATCHES=dir: the user's patches on top of the variant, in the
 # order of the directory's series file (quilt) or else by file name.
 extra_patches() {

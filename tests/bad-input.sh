@@ -147,9 +147,7 @@ git -C "$kdir" checkout -q -- kernel/sched/core.c
 expect_error "KDIR with the fixture" "fixture for the pinned base only" \
 	env KDIR="$kdir" VARIANT=prefix "$TOP/scripts/apply.sh"
 n=$((n + 1))
-# What KDIR gets: the variant's patches but the pinned base's own
-# (the fixture, the powerpc lockdep fixes).
-fixes=$(bash -c 'source "$1/scripts/lib.sh" && variant_patches mainline-fixed | grep -c -v -e /base/ -e /ppc-lockdep/' _ "$TOP")
+fixes=$(bash -c 'source "$1/scripts/lib.sh" && kdir_patches mainline-fixed | wc -l' _ "$TOP")
 if env KDIR="$kdir" VARIANT=mainline-fixed "$TOP/scripts/apply.sh" >"$scratch/out" 2>&1 &&
 	[ "$(git -C "$kdir" rev-list --count pristine..work)" = "$fixes" ]; then
 	echo "ok $n - KDIR: the $fixes fixes of mainline-fixed applied with git am ($(git -C "$kdir" log -1 --format=%s | cut -c1-60))"
