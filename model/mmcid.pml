@@ -20,7 +20,11 @@
  *           (a planted mistake the model must catch).
  */
 
-/* NCPU 3 (default) or 4; the process has NCPU + 1 tasks. */
+/*
+ * NCPU 3 (default), 4, or 2 (where the prefix cannot live lock: the only
+ * task to schedule in besides T0 is T1, which owns a CID); the process
+ * has NCPU + 1 tasks.
+ */
 #ifndef NCPU
 #define NCPU	3
 #endif
@@ -29,12 +33,14 @@
 #define STEPS	3
 #endif
 
-#if NCPU == 3
+#if NCPU == 2
+#define RUNNING(x)	(curr[0] == (x) || curr[1] == (x))
+#elif NCPU == 3
 #define RUNNING(x)	(curr[0] == (x) || curr[1] == (x) || curr[2] == (x))
 #elif NCPU == 4
 #define RUNNING(x)	(curr[0] == (x) || curr[1] == (x) || curr[2] == (x) || curr[3] == (x))
 #else
-#error "NCPU must be 3 or 4"
+#error "NCPU must be 2, 3 or 4"
 #endif
 
 #define NONE	255
@@ -169,7 +175,9 @@ proctype cpu(byte c)
 		 */
 		if
 		:: atomic { !pi[1] && !RUNNING(1) -> t = 1; curr[c] = t; tcpu[t] = c }
+#if NCPU >= 3
 		:: atomic { !pi[2] && !RUNNING(2) -> t = 2; curr[c] = t; tcpu[t] = c }
+#endif
 #if NCPU == 4
 		:: atomic { !pi[3] && !RUNNING(3) -> t = 3; curr[c] = t; tcpu[t] = c }
 #endif

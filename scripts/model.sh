@@ -52,6 +52,13 @@ echo "    ... and nothing can move: CPU1 spins for a CID with rq1 held, the fixu
 verify fixed clean
 verify planted-no-drop error -DPLANT_NO_DROP
 
+# 2 CPUs: the switch comes at the third user, and the only task besides
+# T0 that can schedule in during the walk is T1, which owns a CID. The
+# pre-fix live lock needs a third CPU (so a 2-vCPU guest cannot show it).
+echo
+echo "model: 2 CPUs, tasks T0-T2, T0 forks T2 and walks T2, T1; 3 schedule events per CPU"
+verify prefix-2cpu clean -DPREFIX -DNCPU=2
+
 # 4 CPUs, 5 tasks: the pre-fix live lock is found quickly; the fixed
 # protocol's state space is too large to finish here, so the search runs
 # for MODEL_BOUND_S seconds (compressed state storage) and reports how far

@@ -25,15 +25,18 @@ void Observations::merge(const Observations &o)
 }
 
 int judge(const char *name, const ScenarioRun &run, const Observations &r,
-	  const UniquenessLedger &ledger)
+	  const UniquenessLedger &ledger, bool quiet)
 {
 	bool ok = true;
-	printf("# %s: %llu crossings, peak %u users, %llu commits, %llu aborts\n", name,
-	       static_cast<unsigned long long>(run.crossings), run.peak_users,
-	       static_cast<unsigned long long>(r.commits),
-	       static_cast<unsigned long long>(r.aborts));
+	std::string out;
+	auto line = [&](const std::string &text) {
+		out += "# " + std::string(name) + ": " + text + "\n";
+	};
+	line(std::to_string(run.crossings) + " crossings, peak " + std::to_string(run.peak_users) +
+	     " users, " + std::to_string(r.commits) + " commits, " + std::to_string(r.aborts) +
+	     " aborts");
 	auto verdict = [&](const char *what, bool good, const std::string &detail) {
-		printf("# %s: %s %s: %s\n", name, what, good ? "ok" : "FAILED", detail.c_str());
+		line(std::string(what) + (good ? " ok: " : " FAILED: ") + detail);
 		ok &= good;
 	};
 	verdict("rseq registration", r.registration_errors == 0,
@@ -48,18 +51,18 @@ int judge(const char *name, const ScenarioRun &run, const Observations &r,
 	if (run.critical_sections)
 		verdict("uniqueness", ledger.ok(), ledger.report());
 	else
-		printf("# %s: uniqueness: SKIP: no rseq critical section for this architecture\n",
-		       name);
+		line("uniqueness: SKIP: no rseq critical section for this architecture");
 	verdict("cpu_id", r.cpu.ok(), r.cpu.report());
 	if (run.white_box)
 		verdict("ownership mode", r.mode.ok(), r.mode.report());
 	else
-		printf("# %s: settled bound and ownership mode not checked (--white-box checks "
-		       "them on kernels with 7.2's thresholds)\n",
-		       name);
+		line("settled bound and ownership mode not checked (--white-box checks them on "
+		     "kernels with 7.2's thresholds)");
 	verdict(run.critical_sections ? "critical sections committed" : "mm_cid reads",
 		r.commits > 0,
 		std::to_string(r.commits) + (run.critical_sections ? " commits" : " reads"));
+	if (!quiet || !ok)
+		fputs(out.c_str(), stdout);
 	fflush(stdout);
 	return ok ? KSFT_PASS : KSFT_FAIL;
 }

@@ -31,9 +31,9 @@ struct ScenarioRun {
 	bool critical_sections = true; // the architecture has them (arch/)
 };
 
-// Prints the verdict of every check; KSFT_PASS when all hold, else
-// KSFT_FAIL.
+// Prints the verdict of every check (@quiet: only if one failed);
+// KSFT_PASS when all hold, else KSFT_FAIL.
 int judge(const char *name, const ScenarioRun &run, const Observations &seen,
-	  const UniquenessLedger &ledger);
+	  const UniquenessLedger &ledger, bool quiet = false);
 
 } // namespace mmcid

@@ -487,7 +487,7 @@ void Workload::merge(const Observations &r)
 	ledger_.add_commits(r.commits);
 }
 
-int Workload::finish(const char *name)
+int Workload::finish(const char *name, bool quiet)
 {
 	while (!workers_.empty())
 		remove_worker();
@@ -495,7 +495,7 @@ int Workload::finish(const char *name)
 	merge(controller_);
 	const ScenarioRun run{shared_->crossings.load(), peak_users_, white_box(),
 			      arch::rseq_cs_supported};
-	return judge(name, run, results_, ledger_);
+	return judge(name, run, results_, ledger_, quiet);
 }
 
 } // namespace mmcid

@@ -120,9 +120,10 @@ public:
 	// scenarios that create threads outside the controller.
 	void short_worker(unsigned iterations);
 
-	// Stops and joins every worker and judges what they observed.
-	// Returns KSFT_PASS or KSFT_FAIL.
-	int finish(const char *name);
+	// Stops and joins every worker and judges what they observed
+	// (@quiet: prints the verdicts only if a check failed). Returns
+	// KSFT_PASS or KSFT_FAIL.
+	int finish(const char *name, bool quiet = false);
 
 private:
 	struct Worker {

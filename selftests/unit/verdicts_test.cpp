@@ -34,10 +34,10 @@ UniquenessLedger counted(uint64_t commits, uint64_t counted_ = UINT64_MAX)
 
 // judge()'s exit code and what it printed.
 std::pair<int, std::string> judged(const ScenarioRun &run, const Observations &o,
-				   const UniquenessLedger &l)
+				   const UniquenessLedger &l, bool quiet = false)
 {
 	testing::internal::CaptureStdout();
-	int rc = judge("s", run, o, l);
+	int rc = judge("s", run, o, l, quiet);
 	return {rc, testing::internal::GetCapturedStdout()};
 }
 } // namespace
@@ -79,4 +79,15 @@ TEST(Judge, WithoutCriticalSectionsUniquenessIsSkipped)
 	auto [rc, out] = judged(ScenarioRun{1, 3, false, false}, healthy(), counted(3, 1));
 	EXPECT_EQ(rc, KSFT_PASS) << out;
 	EXPECT_NE(out.find("uniqueness: SKIP"), std::string::npos) << out;
+}
+
+TEST(Judge, QuietPrintsOnlyAFailure)
+{
+	auto [rc, out] = judged(ScenarioRun{1, 3, true, true}, healthy(), counted(3), true);
+	EXPECT_EQ(rc, KSFT_PASS);
+	EXPECT_EQ(out, "");
+	auto [frc, fout] = judged(ScenarioRun{1, 3, true, true}, healthy(), counted(3, 2), true);
+	EXPECT_EQ(frc, KSFT_FAIL);
+	EXPECT_NE(fout.find("uniqueness FAILED"), std::string::npos) << fout;
+	EXPECT_NE(fout.find("crossings"), std::string::npos) << fout;
 }
