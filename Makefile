@@ -14,7 +14,7 @@ export PROVE_ARCHES PROVE_CASES RUNS FIXED_RUNS NOKNOB_RUNS EXECVE_RUNS PROVE_SE
 
 S := scripts
 
-.PHONY: help base apply kernel initramfs selftests vmtest vmtest-all checkpatch model bench-exit \
+.PHONY: help base apply kernel initramfs selftests vmtest vmtest-all checkpatch model bench-exit bench-return \
 	verify-series bisect-check outgoing selftest-patch lava-jobs lava litmus prove execve-neighbours speed bench kdir-demo check fresh-check flake-check mutants clean distclean
 
 help:
@@ -31,6 +31,8 @@ help:
 	@echo "                      with patches 1-3 vs 1-4 (debug counters), then make speed"
 	@echo "  make bench-exit     the execve() fix's cost to a process ending per CPU mode:"
 	@echo "                      mainline vs the fix vs its first form (BENCH_EXIT_SMP=2 4 8)"
+	@echo "  make bench-return   the powerpc replay fix's cost to a system call's return,"
+	@echo "                      mainline vs both designs (ppc64le, BENCH_RUNS boots each)"
 	@echo "  make kdir-demo      the KDIR= example: a scratch tree + own patch, built and booted"
 	@echo "Tests:"
 	@echo "  make check          everything CI runs; ends with 'N passed, N failed'"
@@ -71,7 +73,7 @@ initramfs:
 selftests:
 	@bash -c 'source $(S)/lib.sh && need_packages make g++ liburcu-dev libgtest-dev'
 	@$(S)/fetch-base.sh
-	@$(MAKE) -s -C selftests OUTPUT=$(CURDIR)/build/selftests/host
+	@bash -c 'source $(S)/lib.sh && selftests_make "" -s OUTPUT="$$BUILD/selftests/host" KSFT_DIR="$$(base_src)/tools/testing/selftests"'
 
 vmtest:
 	@$(S)/vmtest.sh
@@ -120,6 +122,9 @@ bench:
 
 bench-exit:
 	@$(S)/bench-exit.sh
+
+bench-return:
+	@$(S)/bench-return.sh
 
 kdir-demo:
 	@tests/kdir-demo.sh

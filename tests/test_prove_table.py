@@ -31,36 +31,39 @@ SILENT = ("vmrun: no console output for 30 s: asking the guest for backtraces (N
           "vmrun: vCPU 0: PC ffffffff81000004 mm_get_cid+0x20\n"
           "vmrun: vCPU 1: PC ffffffff81000104 queued_spin_lock_slowpath+0x44\n")
 PASSED = "ok 1 selftests: mmcid: mm_cid_transitions\nmmcid-vm: END rc=0\n"
+FAILED = ("# all-cpus: uniqueness FAILED: 279 updates lost\n"
+          "not ok 1 selftests: mmcid: rseq_abort # exit=1\nmmcid-vm: END rc=1\n")
 
 
-def plant(out, case, runs):
+def plant(out, case, runs, arch="x86_64"):
     """runs: (kind, seconds) with kind 'silent', 'silent-no-heartbeat',
-    'silent-heartbeat-0', 'boot-hang' (silent before the tests) or 'pass'."""
+    'silent-heartbeat-0', 'boot-hang' (silent before the tests), 'fail'
+    (a test's "not ok") or 'pass'."""
     for i, (kind, seconds) in enumerate(runs):
-        d = os.path.join(out, case, "x86_64", "prefix", "run-%02d" % i)
+        d = os.path.join(out, case, arch, "prefix", "run-%02d" % i)
         os.makedirs(d)
         silent = kind.startswith("silent") or kind == "boot-hang"
         text = BOOT % {"silent-no-heartbeat": "", "silent-heartbeat-0": ",--heartbeat=0"}.get(
             kind, ",--heartbeat=1")
         if kind == "boot-hang":
             text = text[:text.index("mmcid-vm:")]
-        text += SILENT if silent else PASSED
+        text += SILENT if silent else FAILED if kind == "fail" else PASSED
         with open(os.path.join(d, "console.log"), "w", encoding="utf-8") as f:
             f.write(text)
         with open(os.path.join(d, "result.json"), "w", encoding="utf-8") as f:
-            json.dump({"verdict": "LOCKUP" if silent else "PASS",
+            json.dump({"verdict": "LOCKUP" if silent else "TEST-FAIL" if kind == "fail" else "PASS",
                        "hang": "no console output for 30 s" if silent else None,
                        "first_failure": "silent guest, every vCPU busy-waiting" if silent else None,
                        "time_to_failure_s": seconds if silent else None}, f)
 
 
-def met(runs, case="livelock-noknob"):
+def met(runs, case="livelock-noknob", arch="x86_64"):
     with tempfile.TemporaryDirectory() as out:
-        plant(out, case, runs)
+        plant(out, case, runs, arch)
         buf = io.StringIO()
         with redirect_stdout(buf):
             rc = prove_table.main_for(out)
-    row = next(line.split() for line in buf.getvalue().splitlines() if line.startswith("x86_64"))
+    row = next(line.split() for line in buf.getvalue().splitlines() if line.startswith(arch))
     return row[-1], rc
 
 
@@ -93,6 +96,14 @@ class Targets(unittest.TestCase):
         self.assertEqual(met([("pass", None)] * 19 + [("silent", 5.0)], "fixed-storm"), ("NO", 1))
         self.assertEqual(met([("pass", None)] * 20, "fixed-storm"), ("yes", 0))
 
+    def test_a_test_fail_case_counts_failed_runs(self):
+        # rseq-mainline: half the runs must fail a test; a lock-up is no such failure.
+        self.assertEqual(met([("fail", None)] * 3 + [("pass", None)] * 2, "rseq-mainline", "ppc64le"),
+                         ("yes", 0))
+        self.assertEqual(met([("fail", None)] * 2 + [("pass", None)] * 3, "rseq-mainline", "ppc64le"),
+                         ("NO", 1))
+        self.assertEqual(met([("fail", None)] * 2 + [("silent", 5.0)] * 3, "rseq-mainline",
+                             "ppc64le"), ("NO", 1))
 
 if __name__ == "__main__":
     unittest.main()
