@@ -48,9 +48,10 @@ LOCKDEP_TITLES = re.compile(
     r"(possible circular locking dependency|possible recursive locking|"
     r"inconsistent lock state|suspicious RCU usage|lock held when returning)")
 
-HANG_MARKER = re.compile(r"^vmrun: .*asking the guest for backtraces")
-# vmrun's "info registers" samples after a hang, one line per vCPU each.
-VCPU_PC = re.compile(r"^vmrun: vCPU (\d+): PC [0-9a-f]+ (\S+)(?: LR [0-9a-f]+ (\S+))?")
+HANG_MARKER = re.compile(r"^(?:vmrun|lava-watch): .*asking the guest for backtraces")
+# vmrun's (or lava-watch's) "info registers" samples after a hang, one
+# line per vCPU each.
+VCPU_PC = re.compile(r"^(?:vmrun|lava-watch): vCPU (\d+): PC [0-9a-f]+ (\S+)(?: LR [0-9a-f]+ (\S+))?")
 # Where a CPU busy-waits: the mm_cid allocator (mm_get_cid(), its
 # inlined callers and the bitmap search it loops over), the spin lock
 # slow paths of x86, arm64 (the smp_cond_load wait) and powerpc, with

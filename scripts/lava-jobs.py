@@ -44,11 +44,14 @@ def url(path_or_url):
     return "file://" + os.path.abspath(path_or_url)
 
 
-def qemu_options(desc, smp, mem):
-    """QEMU's options but -kernel/-initrd/-append, which LAVA adds."""
+def qemu_options(desc, smp, mem, monitor=None):
+    """QEMU's options but -kernel/-initrd/-append, which LAVA adds. With
+    MONITOR (a local run's socket path), the monitor that lava-watch.py
+    reads a silent guest's vCPUs from."""
     opts = [" ".join(desc.qemu_machine),
             "-accel tcg,thread=multi", "-smp %d" % smp, "-m %d" % mem,
-            "-nographic", "-monitor none", "-no-reboot"]
+            "-nographic", "-monitor %s" % ("unix:%s,server=on,wait=off" % monitor if monitor else "none"),
+            "-no-reboot"]
     return opts
 
 
@@ -103,7 +106,7 @@ def device(args, desc):
                 "connections": {"serial": None},
                 "methods": {"qemu": {"parameters": {
                     "command": desc.qemu_bin,
-                    "options": qemu_options(desc, args.smp, mem),
+                    "options": qemu_options(desc, args.smp, mem, args.monitor),
                 }}},
             },
         },
@@ -125,6 +128,7 @@ def main():
     ap.add_argument("--timeout", type=int, default=600, help="seconds for the tests")
     ap.add_argument("--idle-timeout", type=int, default=120, help="seconds of silence")
     ap.add_argument("--tmp", required=True, help="the dispatcher's work directory")
+    ap.add_argument("--monitor", help="a QEMU monitor socket for lava-watch.py (local runs)")
     ap.add_argument("--out", required=True, help="directory to write the three files to")
     ap.add_argument("--plant", choices=["bad-monitor-name"],
                     help="write an invalid job, which validation must refuse (make check)")

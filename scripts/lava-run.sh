@@ -5,7 +5,10 @@
 # the same kernel: 0 PASS, 1 TEST-FAIL, 2 kernel failure, 3 INFRA.
 # Builds what vmtest builds unless VMTEST_NO_BUILD=1. Log, console,
 # LAVA's results, result.json and kcidb.json:
-# build/lava/runs/<arch>/<variant>/<id>/.
+# build/lava/runs/<arch>/<variant>/<id>/. A guest silent for 10 s less
+# than IDLE_TIMEOUT (120; LAVA gives up on a silent guest there) has its
+# vCPUs read from QEMU's monitor (lava-watch.py), so that a live lock
+# which stops every CPU is a LOCKUP here as in vmtest.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -29,10 +32,15 @@ site=$("$TOP/scripts/lava-fetch.sh")
 run="$BUILD/lava/runs/$ARCH/$VARIANT/$(date +%Y%m%d-%H%M%S)-$$"
 mkdir -p "$run" "$BUILD/lava/tmp"
 timeout=${TIMEOUT:-600}
+idle=${IDLE_TIMEOUT:-120}
+case "$idle" in '' | *[!0-9]* | ?) die "IDLE_TIMEOUT='$idle' is not a number of seconds from 10 on: use e.g. IDLE_TIMEOUT=30" ;; esac
+# A short path: a unix socket's name has room for about 100 bytes.
+mon_dir=$(mktemp -d /tmp/mmcid-lava-mon.XXXXXX)
+trap 'rm -rf "$mon_dir"' EXIT
 PYTHONPATH=$site /usr/bin/python3 -S "$TOP/scripts/lava-jobs.py" --arch "$ARCH" \
 	--variant "$VARIANT" --smp "${SMP:-4}" --run "${RUN:-all}" --append "${APPEND:-}" \
-	--timeout "$timeout" --idle-timeout "${IDLE_TIMEOUT:-120}" --kernel "$kernel" \
-	--initrd "$initrd" --tmp "$BUILD/lava/tmp" --out "$run/job"
+	--timeout "$timeout" --idle-timeout "$idle" --kernel "$kernel" \
+	--initrd "$initrd" --tmp "$BUILD/lava/tmp" --monitor "$mon_dir/sock" --out "$run/job"
 log "lava-run: ${run#"$TOP"/}/job/definition.yaml"
 rc=0
 # lava-run logs YAML to stderr; -S keeps a site-packages of another
@@ -40,8 +48,15 @@ rc=0
 PYTHONPATH=$site timeout $((timeout + 300)) /usr/bin/python3 -S "$BUILD/lava/root/usr/bin/lava-run" \
 	--device "$run/job/device.yaml" --dispatcher "$run/job/dispatcher.yaml" \
 	--job-id 1 --output-dir "$run/output" "$run/job/definition.yaml" \
-	2>"$run/lava-run.log" >"$run/lava-run.out" || rc=$?
+	2>"$run/lava-run.log" >"$run/lava-run.out" &
+lava_pid=$!
+/usr/bin/python3 "$TOP/scripts/lava-watch.py" --log "$run/lava-run.log" --monitor "$mon_dir/sock" \
+	--kernel "$kernel" --idle $((idle - 10 > idle / 2 ? idle - 10 : idle / 2)) --out "$run/vcpus.txt" --pid "$lava_pid" &
+watch_pid=$!
+wait "$lava_pid" || rc=$?
+wait "$watch_pid" || true
 log "lava-run exited with $rc (LAVA exits 0 when tests fail): the verdict comes from the console"
 write_manifest "$run/patches.manifest" "$VARIANT"
 PYTHONPATH=$site /usr/bin/python3 -S "$TOP/scripts/lava-verdict.py" "$run/lava-run.log" "$run" \
-	--arch "$ARCH" --variant "$VARIANT" --smp "${SMP:-4}" --manifest "$run/patches.manifest"
+	--arch "$ARCH" --variant "$VARIANT" --smp "${SMP:-4}" --manifest "$run/patches.manifest" \
+	--vcpus "$run/vcpus.txt"

@@ -2,6 +2,7 @@
 """The verdict of a lava-run job, as make vmtest gives it.
 
   lava-verdict.py LOG RUNDIR [--arch A --variant V --smp N --manifest F]
+                  [--vcpus FILE]
 
 LOG is lava-run's log (the lines it writes to stderr). Writes the
 guest's console (the "target" and "feedback" lines) to RUNDIR/console.log and LAVA's
@@ -10,7 +11,8 @@ the classifier's verdict, and exits with the verdict's code
 (classify.py). With --arch, also RUNDIR/result.json and kcidb.json, as
 make vmtest writes them. LAVA itself exits 0 when tests fail and calls a kernel
 panic an infrastructure error ("Connection closed"): the console says
-which it was.
+which it was. --vcpus: what lava-watch.py read from a silent guest,
+put into the console at the moment it was read.
 """
 
 import argparse
@@ -64,6 +66,23 @@ def duration(entries):
     return (stamps[-1] - stamps[0]).total_seconds() if len(stamps) > 1 else 0.0
 
 
+def with_samples(logged, console, path):
+    """The console with lava-watch's lines where they belong in time:
+    before the first line LAVA logged after they were read."""
+    with open(path, encoding="utf-8") as f:
+        head, *lines = f.read().splitlines()
+    at = datetime.datetime.fromisoformat(head.split()[-1])
+    i = len(console)
+    for n, e in enumerate(logged):
+        try:
+            if datetime.datetime.fromisoformat(str(e.get("dt"))) > at:
+                i = n
+                break
+        except ValueError:
+            continue
+    return console[:i] + lines + console[i:]
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -73,13 +92,18 @@ def main():
     ap.add_argument("--variant", default="custom")
     ap.add_argument("--smp", type=int, default=4)
     ap.add_argument("--manifest")
+    ap.add_argument("--vcpus")
     args = ap.parse_args()
     log, rundir = args.log, args.rundir
     entries = read_log(log)
     # The monitor's end string is cut out of the "target" lines; the
     # dispatcher logs the rest of the console, the end marker with it, as
     # "feedback" while it powers off. Both are the guest's console.
-    console = [str(e.get("msg", "")) for e in entries if e.get("lvl") in ("target", "feedback")]
+    logged = [e for e in entries if e.get("lvl") in ("target", "feedback")]
+    console = [str(e.get("msg", "")) for e in logged]
+    watched = args.vcpus and os.path.exists(args.vcpus)
+    if watched:
+        console = with_samples(logged, console, args.vcpus)
     results = [e.get("msg") for e in entries if e.get("lvl") == "results"]
     errors = [str(e.get("msg", "")) for e in entries if e.get("lvl") == "error"]
     with open(os.path.join(rundir, "console.log"), "w", encoding="utf-8") as f:
@@ -94,7 +118,7 @@ def main():
         print("lava: error: %s" % e)
     allow = classify.load_allowlist(os.path.join(TOP, "configs", "warn-allowlist.txt"))
     started = any(classify.BOOTED.search(line) for line in console)
-    verdict, details = classify.classify("\n".join(console), timed_out=bool(errors),
+    verdict, details = classify.classify("\n".join(console), timed_out=bool(errors or watched),
                                          started=started, allowlist=allow)
     line = details.get("first_failure", "")
     if args.arch:

@@ -54,8 +54,9 @@ def system_map(kernel):
     return None
 
 
-def vcpu_pcs(kernel, registers):
-    """One line per vCPU: its program counter and the kernel symbol there.
+def vcpu_pcs(kernel, registers, who="vmrun"):
+    """One line per vCPU: its program counter and the kernel symbol there,
+    "WHO: vCPU n: PC ..." (the classifier reads them).
     For guests whose CPUs all spin with interrupts off, where an NMI is not
     delivered or not answered (arm64 under TCG), this is all the evidence
     there is of where they are stuck."""
@@ -89,7 +90,7 @@ def vcpu_pcs(kernel, registers):
 
     out = []
     for cpu, pc in enumerate(pcs):
-        line = "vmrun: vCPU %d: PC %016x %s" % (cpu, pc, where(pc))
+        line = "%s: vCPU %d: PC %016x %s" % (who, cpu, pc, where(pc))
         if lrs:
             line += " LR %016x %s" % (lrs[cpu], where(lrs[cpu]))
         out.append(line)
