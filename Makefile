@@ -31,8 +31,8 @@ help:
 	@echo "                      with patches 1-3 vs 1-4 (debug counters), then make speed"
 	@echo "  make bench-exit     the execve() fix's cost to a process ending per CPU mode:"
 	@echo "                      mainline vs the fix vs its first form (BENCH_EXIT_SMP=2 4 8)"
-	@echo "  make bench-return   the powerpc replay fix's cost to a system call's return,"
-	@echo "                      mainline vs both designs (ppc64le, BENCH_RUNS boots each)"
+	@echo "  make bench-return   a system call's cost with the powerpc replay fix (the common"
+	@echo "                      path), mainline vs both designs (ppc64le, BENCH_RUNS boots)"
 	@echo "  make kdir-demo      the KDIR= example: a scratch tree + own patch, built and booted"
 	@echo "Tests:"
 	@echo "  make check          everything CI runs; ends with 'N passed, N failed'"
@@ -73,7 +73,7 @@ initramfs:
 selftests:
 	@bash -c 'source $(S)/lib.sh && need_packages make g++ liburcu-dev libgtest-dev'
 	@$(S)/fetch-base.sh
-	@bash -c 'source $(S)/lib.sh && selftests_make "" -s OUTPUT="$$BUILD/selftests/host" KSFT_DIR="$$(base_src)/tools/testing/selftests"'
+	+@bash -c 'source $(S)/lib.sh && selftests_make "" -s OUTPUT="$$BUILD/selftests/host" KSFT_DIR="$$(base_src)/tools/testing/selftests"'
 
 vmtest:
 	@$(S)/vmtest.sh

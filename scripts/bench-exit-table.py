@@ -80,7 +80,7 @@ def main(top):
                           "Cost of a process in per CPU mode over the control (TCG x86_64)",
                           "us per process, excess over the control")
     if missing:
-        print("no complete run: " + ", ".join(missing), file=sys.stderr)
+        print("error: no complete run of " + ", ".join(missing) + ": see the failed-run logs beside the table", file=sys.stderr)
         return 1
     return 0
 

@@ -62,7 +62,10 @@ for smp in $smps; do
 			ARCH=x86_64 VARIANT=$variant EXTRA_PATCHES=$extra DEBUG=0 SMP=$smp RUN=$run QUIET=1 \
 				VMTEST_NO_BUILD=1 RESULTS="$out/runs/smp$smp/$name" TIMEOUT=600 \
 				"$TOP/scripts/vmtest.sh" >"$out/last-run.log" 2>&1 || rc=$?
-			got=$(grep -h 'bench-exit-ns percpu' "$out/runs/smp$smp/$name"/x86_64/*/latest/console.log 2>/dev/null |
+			# This boot's run directory (a failed boot must not read the last one's).
+			dir=$(sed -n 's/^vmrun: results in //p' "$out/last-run.log" | tail -n 1)
+			case "$dir" in '' | /*) ;; *) dir="$TOP/$dir" ;; esac
+			got=$({ grep -h 'bench-exit-ns percpu' "$dir/console.log" 2>/dev/null || true; } |
 				tail -n 1 | tr -d '\r' | sed 's/.*percpu //')
 			log "$smp vCPUs, $name, run $i/$runs: ${got:-no result (exit $rc, see ${out#"$TOP"/}/last-run.log)}"
 			[ -n "$got" ] || cp "$out/last-run.log" "$out/smp$smp-$name-failed-$i.log"

@@ -53,7 +53,7 @@ def main(top):
     print("\n".join(tables.format_table(["kernel", "boots", "ns per call", "range", "ratio"], rows)))
     print()
     print("ns per getppid() system call, median over the boots (each boot's value is its")
-    print("median over 50 blocks of calls on CPU 0); ratio: to mainline's median. QEMU TCG")
+    print("median over its blocks of calls on CPU 0); ratio: to mainline's median. QEMU TCG")
     print("pseries, ppc64le, no debug.config.")
     with open(os.path.join(top, "summary.json"), "w") as f:
         json.dump(summary, f, indent=1)
@@ -62,7 +62,7 @@ def main(top):
                           "Cost of a system call and its return to user space (TCG ppc64le)",
                           "ns per getppid()")
     if missing:
-        print("no complete run: " + ", ".join(missing), file=sys.stderr)
+        print("error: no complete run of " + ", ".join(missing) + ": see the failed-run logs beside the table", file=sys.stderr)
         return 1
     return 0
 

@@ -5,10 +5,10 @@
 # the same kernel: 0 PASS, 1 TEST-FAIL, 2 kernel failure, 3 INFRA.
 # Builds what vmtest builds unless VMTEST_NO_BUILD=1. Log, console,
 # LAVA's results, result.json and kcidb.json:
-# build/lava/runs/<arch>/<variant>/<id>/. A guest silent for 10 s less
-# than IDLE_TIMEOUT (120; LAVA gives up on a silent guest there) has its
-# vCPUs read from QEMU's monitor (lava-watch.py), so that a live lock
-# which stops every CPU is a LOCKUP here as in vmtest.
+# build/lava/runs/<arch>/<variant>/<id>/. A guest which is silent 10 s
+# before LAVA gives up on it (IDLE_TIMEOUT, 120, after the last test
+# result) has its vCPUs read from QEMU's monitor (lava-watch.py), so that
+# a live lock which stops every CPU is a LOCKUP here as in vmtest.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -33,10 +33,14 @@ run="$BUILD/lava/runs/$ARCH/$VARIANT/$(date +%Y%m%d-%H%M%S)-$$"
 mkdir -p "$run" "$BUILD/lava/tmp"
 timeout=${TIMEOUT:-600}
 idle=${IDLE_TIMEOUT:-120}
-case "$idle" in '' | *[!0-9]* | ?) die "IDLE_TIMEOUT='$idle' is not a number of seconds from 10 on: use e.g. IDLE_TIMEOUT=30" ;; esac
+case "$idle" in '' | *[!0-9]* | ? | 0*) die "IDLE_TIMEOUT='$idle' is not a number of seconds from 10 on: use e.g. IDLE_TIMEOUT=30" ;; esac
 # A short path: a unix socket's name has room for about 100 bytes.
 mon_dir=$(mktemp -d /tmp/mmcid-lava-mon.XXXXXX)
-trap 'rm -rf "$mon_dir"' EXIT
+lava_pid='' watch_pid=''
+# lava-run and the watcher run in the background: stop them (timeout
+# passes the TERM on to lava-run, which stops QEMU) if this script ends
+# early, e.g. on ^C.
+trap 'kill -TERM $lava_pid $watch_pid 2>/dev/null || true; rm -rf "$mon_dir"' EXIT
 PYTHONPATH=$site /usr/bin/python3 -S "$TOP/scripts/lava-jobs.py" --arch "$ARCH" \
 	--variant "$VARIANT" --smp "${SMP:-4}" --run "${RUN:-all}" --append "${APPEND:-}" \
 	--timeout "$timeout" --idle-timeout "$idle" --kernel "$kernel" \
@@ -51,10 +55,11 @@ PYTHONPATH=$site timeout $((timeout + 300)) /usr/bin/python3 -S "$BUILD/lava/roo
 	2>"$run/lava-run.log" >"$run/lava-run.out" &
 lava_pid=$!
 /usr/bin/python3 "$TOP/scripts/lava-watch.py" --log "$run/lava-run.log" --monitor "$mon_dir/sock" \
-	--kernel "$kernel" --idle $((idle - 10 > idle / 2 ? idle - 10 : idle / 2)) --out "$run/vcpus.txt" --pid "$lava_pid" &
+	--kernel "$kernel" --idle "$idle" --out "$run/vcpus.txt" --pid "$lava_pid" &
 watch_pid=$!
 wait "$lava_pid" || rc=$?
 wait "$watch_pid" || true
+lava_pid='' watch_pid=''
 log "lava-run exited with $rc (LAVA exits 0 when tests fail): the verdict comes from the console"
 write_manifest "$run/patches.manifest" "$VARIANT"
 PYTHONPATH=$site /usr/bin/python3 -S "$TOP/scripts/lava-verdict.py" "$run/lava-run.log" "$run" \

@@ -5,21 +5,29 @@
 
 LAVA waits for a silent guest until its own timeout and then calls the
 job incomplete: a live lock which stops every CPU, interrupts off, has no
-console line to say so. This watches lava-run's LOG while lava-run (PID)
-runs; after S seconds without a new line it reads where every vCPU is
-from QEMU's monitor (two samples a second apart, as vmrun.py does), asks
-the guest for backtraces (NMI), and writes a time stamp (UTC, as LAVA's
-log), the hang marker and the samples to FILE, which lava-verdict.py
-puts into the console at that moment. Once only, then it exits.
+console line to say so. LAVA's monitor restarts its timer (S, the job's
+IDLE_TIMEOUT) only when a pattern matches: the start string or a test's
+result. This watches lava-run's LOG while lava-run (PID) runs, and 10 s
+before LAVA would give up (at S/2 for an S below 20), if the guest has
+also been silent for 5 s,
+reads where every vCPU is from QEMU's monitor (two samples a second
+apart, as vmrun.py does), asks the guest for backtraces (NMI), writes a
+time stamp (UTC, as LAVA's log), the hang marker and the samples to
+FILE, which lava-verdict.py puts into the console at that moment, and
+stops QEMU 15 s later, as vmrun.py does. Once only, then it exits.
 """
 import argparse
 import datetime
 import os
+import re
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from qemu_monitor import monitor, vcpu_pcs  # noqa: E402
+
+# What restarts LAVA's timer: the monitor's start string, a test result.
+MATCH = re.compile(rb'start string found|"lvl": "results"')
 
 
 def alive(pid):
@@ -40,23 +48,30 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--pid", type=int, required=True)
     args = ap.parse_args()
-    size, since = -1, time.monotonic()
+    offset, partial = 0, b""
+    last_output = last_match = time.monotonic()
     while alive(args.pid):
         time.sleep(1)
         try:
-            now_size = os.path.getsize(args.log)
+            with open(args.log, "rb") as f:
+                f.seek(offset)
+                new = f.read()
         except OSError:
             continue
-        if now_size != size:
-            size, since = now_size, time.monotonic()
+        now = time.monotonic()
+        if new:
+            offset += len(new)
+            last_output = now
+            *lines, partial = (partial + new).split(b"\n")
+            if any(MATCH.search(line) for line in lines):
+                last_match = now
+        # A guest still booting has no monitor yet.
+        if (now - last_match < max(args.idle - 10, args.idle / 2) or now - last_output < 5
+                or not os.path.exists(args.monitor)):
             continue
-        # A guest still booting has no monitor yet: only a silence after
-        # output counts, and only while QEMU answers.
-        if time.monotonic() - since < args.idle or not os.path.exists(args.monitor):
-            continue
-        stamp = datetime.datetime.utcnow().isoformat()
-        lines = ["lava-watch: no console output for %d s: asking the guest for backtraces (NMI)"
-                 % args.idle]
+        stamp = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None).isoformat()
+        lines = ["lava-watch: no test result for %d s, no console output for %d s: asking the "
+                 "guest for backtraces (NMI)" % (now - last_match, now - last_output)]
         for sample in range(2):
             if sample:
                 time.sleep(1)
@@ -67,6 +82,13 @@ def main():
         with open(tmp, "w", encoding="utf-8") as f:
             f.write("# at %s\n" % stamp + "\n".join(lines) + "\n")
         os.rename(tmp, args.out)
+        # What follows is the answer to the NMI; then the guest is
+        # stopped (where the NMI is not delivered, it would go on).
+        deadline = time.monotonic() + 15
+        while alive(args.pid) and time.monotonic() < deadline:
+            time.sleep(1)
+        if alive(args.pid):
+            monitor(args.monitor, "quit", timeout=2)
         return 0
     return 0
 

@@ -67,6 +67,18 @@ runs_on() {
 	where=$(awk -v c="$1" '!/^#/ && $1 == c { print $9 }' "$case_file")
 	case ",${where:-all}," in ,all, | *",$2,"*) return 0 ;; *) return 1 ;; esac
 }
+for c in $cases; do
+	where=$(awk -v c="$c" '!/^#/ && $1 == c { print $9 }' "$case_file")
+	for a in ${where//,/ }; do
+		[ "$a" = all ] || check_arch "$a"
+	done
+	# A case named in PROVE_CASES must run somewhere; of the default
+	# list, each runs where it can.
+	[ -n "${PROVE_CASES:-}" ] || continue
+	any=0
+	for a in $arches; do runs_on "$c" "$a" && any=1; done
+	[ "$any" = 1 ] || die "case $c runs only on ${where}, not on PROVE_ARCHES='$arches': add one of them or leave the case out"
+done
 
 out=$(new_run_dir prove)
 log "make prove: results in ${out#"$TOP"/}"

@@ -89,6 +89,8 @@ fi
 expect_error "unknown variant" "unknown VARIANT" env VARIANT=nope "$TOP/scripts/apply.sh"
 expect_error "unknown architecture" "unknown ARCH" env ARCH=riscv64 "$TOP/scripts/build-kernel.sh"
 expect_error "HOST_CPUS not a CPU list" "is not a CPU list" env HOST_CPUS=99 "$TOP/scripts/vmtest.sh"
+expect_error "prove case on no requested arch" "runs only on ppc64le" \
+	env PROVE_ARCHES=x86_64 PROVE_CASES=rseq-mainline "$TOP/scripts/prove.sh"
 
 # A series whose second patch no longer applies: the fixed tree must stay
 # exactly where it was.

@@ -5,7 +5,8 @@
 // live lock), so the chances of all of them add up, and every process
 // keeps the others' windows open by taking CPU time from their walks.
 // Each process runs the full set of checks on its own threads; the
-// scenario's own process is the one the watchdog watches.
+// scenario's own process is the one the watchdog watches, and it passes on
+// the progress of the processes it forks for crossings.
 #include "scenarios.hpp"
 
 #include "../lib/shared_progress.hpp"
@@ -15,8 +16,11 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <csignal>
+#include <cstdint>
 #include <cstdio>
 #include <string>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <vector>
@@ -33,66 +37,112 @@ const Behavior storm_mix[] = {Behavior::hop, Behavior::hop, Behavior::yield};
 constexpr unsigned settle_every = 4;
 
 // Below four possible CPUs only the last exit switches an mm back to per
-// task mode (pcpu_thrs is 1, see Thresholds), so an mm crosses into per
-// CPU mode once: there every crossing after a process's first one is made
-// by a new process, which crosses, is judged (quietly unless a check
-// fails) and exits. Returns false if one of them failed.
-bool cross_in_new_process(Workload &w, const std::string &name, unsigned n, bool settle)
+// task mode (pcpu_thrs is 1, see Thresholds; also for a process allowed
+// on one CPU), so an mm crosses into per CPU mode once: there every
+// crossing after a process's first one is made by a new process, which
+// crosses, is judged (quietly unless a check fails) and exits.
+enum class Crossed { ok, failed, no_process };
+
+uint64_t progress_sum(const SharedProgress &p)
 {
+	uint64_t sum = 0;
+	for (const auto &slot : p.progress)
+		sum += slot.load(std::memory_order_relaxed);
+	return sum;
+}
+
+Crossed cross_in_new_process(Workload &w, const std::string &name, unsigned n, bool settle)
+{
+	// Mapped here, so that this process sees the new one's threads make
+	// progress and passes it on to the watchdog, which watches this one.
+	SharedProgress *theirs = map_shared_progress();
+	if (!theirs) {
+		printf("# %s: cannot map shared memory: no more crossings in new processes\n",
+		       name.c_str());
+		return Crossed::no_process;
+	}
 	fflush(stdout);
+	const pid_t parent = getpid();
 	pid_t pid = fork();
 	if (pid < 0) {
 		// A limit of the machine, not a fault of the kernel.
-		printf("# %s: fork: %m; crossing %u skipped\n", name.c_str(), n);
-		return true;
+		printf("# %s: fork: %m: no more crossings in new processes\n", name.c_str());
+		unmap_shared_progress(theirs);
+		return Crossed::no_process;
 	}
 	if (pid == 0) {
-		SharedProgress *own = map_shared_progress();
-		int rc = 1;
-		if (own) {
-			Options o = w.options();
-			o.seed = o.seed * 131 + n;
-			Workload once(o, own, w.thresholds());
-			cross_once(once, storm_mix, 3, settle);
-			rc = once.finish((name + "." + std::to_string(n)).c_str(), true);
-		} else {
-			printf("# %s.%u: cannot map shared memory\n", name.c_str(), n);
-		}
+		// Not left running when the scenario is killed (its time limit).
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(KSFT_FAIL);
+		Options o = w.options();
+		o.seed = o.seed * 131 + n;
+		Workload once(o, theirs, w.thresholds());
+		cross_once(once, storm_mix, 3, settle);
+		const int rc = once.finish((name + "." + std::to_string(n)).c_str(), true);
 		fflush(stdout);
 		_exit(rc);
 	}
 	int status = 0;
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
+	uint64_t seen = 0;
+	for (;;) {
+		const pid_t got = waitpid(pid, &status, WNOHANG);
+		if (got == pid)
+			break;
+		if (got < 0 && errno != EINTR) {
+			printf("# %s: crossing %u: waitpid: %m\n", name.c_str(), n);
+			unmap_shared_progress(theirs);
+			return Crossed::failed;
+		}
+		// Progress of the new process is progress of this one: the
+		// watchdog must not call a slow crossing a stall.
+		const uint64_t now = progress_sum(*theirs);
+		if (now != seen) {
+			seen = now;
+			w.controller_progress();
+		}
+		usleep(5000);
+	}
+	unmap_shared_progress(theirs);
 	w.controller_progress();
 	w.crossed();
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-		return true;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == KSFT_PASS)
+		return Crossed::ok;
 	printf("# %s: crossing %u: process %d %s %d\n", name.c_str(), n, pid,
 	       WIFEXITED(status) ? "exited with" : "killed by signal",
 	       WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
-	return false;
+	return Crossed::failed;
 }
 
 // The processes start each crossing together, so that each fixup walk
 // runs while the others fork and migrate; left alone they drift apart
 // with the settles (on ppc64le 8 of 10 runs caught the live lock lined
 // up, 3 of 5 without). Returns false if a crossing in a new process
-// failed (the own crossings are judged by Workload::finish()).
+// failed (the own crossings are judged by Workload::finish()); the first
+// such failure ends the crossings, so that a kernel which fails every
+// time does not flood the console.
 bool cross_until_done(Workload &w, StartLine &line, const std::string &name)
 {
-	const bool once_per_mm = w.thresholds().users_after_leaving_percpu() == 0;
-	bool ok = true;
+	bool once_per_mm = w.thresholds().users_after_leaving_percpu() == 0;
 	for (unsigned n = 0; more_cycles(w, n); n++) {
 		line.wait(n + 1, std::chrono::seconds(1));
 		const bool settle = n % settle_every == 0;
-		if (n == 0 || !once_per_mm)
+		if (n == 0 || !once_per_mm) {
 			cross_once(w, storm_mix, 3, settle);
-		else
-			ok &= cross_in_new_process(w, name, n, settle);
+			continue;
+		}
+		const Crossed c = cross_in_new_process(w, name, n, settle);
+		if (c == Crossed::failed) {
+			line.leave();
+			return false;
+		}
+		// Without new processes, this one goes on crossing within per
+		// CPU mode, as storm did before.
+		if (c == Crossed::no_process)
+			once_per_mm = false;
 	}
 	line.leave();
-	return ok;
+	return true;
 }
 } // namespace
 
