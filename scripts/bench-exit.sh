@@ -26,10 +26,7 @@ case "$runs" in '' | *[!0-9]*) die "BENCH_RUNS must be a whole number" ;; esac
 for s in $smps; do
 	case "$s" in '' | *[!0-9]* | 0) die "BENCH_EXIT_SMP must list vCPU counts, e.g. '2 4 8'" ;; esac
 done
-run=bench-exit
-for arg in ${BENCH_EXIT_ARGS:-}; do
-	case "$arg" in --*=*) run+=",$arg" ;; *) die "BENCH_EXIT_ARGS takes --name=value options of mm_cid_exit_bench, not '$arg'" ;; esac
-done
+run=$(bench_run_spec bench-exit BENCH_EXIT_ARGS mm_cid_exit_bench)
 
 out=$(new_run_dir bench-exit)
 log "make bench-exit: results in ${out#"$TOP"/}"
@@ -58,17 +55,9 @@ for smp in $smps; do
 		for k in "${kernels[@]}"; do
 			read -r name variant extra <<<"$k"
 			[ "$extra" = - ] && extra=''
-			rc=0
-			ARCH=x86_64 VARIANT=$variant EXTRA_PATCHES=$extra DEBUG=0 SMP=$smp RUN=$run QUIET=1 \
-				VMTEST_NO_BUILD=1 RESULTS="$out/runs/smp$smp/$name" TIMEOUT=600 \
-				"$TOP/scripts/vmtest.sh" >"$out/last-run.log" 2>&1 || rc=$?
-			# This boot's run directory (a failed boot must not read the last one's).
-			dir=$(sed -n 's/^vmrun: results in //p' "$out/last-run.log" | tail -n 1)
-			case "$dir" in '' | /*) ;; *) dir="$TOP/$dir" ;; esac
-			got=$({ grep -h 'bench-exit-ns percpu' "$dir/console.log" 2>/dev/null || true; } |
-				tail -n 1 | tr -d '\r' | sed 's/.*percpu //')
-			log "$smp vCPUs, $name, run $i/$runs: ${got:-no result (exit $rc, see ${out#"$TOP"/}/last-run.log)}"
-			[ -n "$got" ] || cp "$out/last-run.log" "$out/smp$smp-$name-failed-$i.log"
+			bench_boot "$out" "smp$smp-$name-$i" "$smp vCPUs, $name, run $i/$runs" "bench-exit-ns percpu" \
+				ARCH=x86_64 VARIANT="$variant" EXTRA_PATCHES="$extra" DEBUG=0 SMP="$smp" RUN="$run" \
+				RESULTS="$out/runs/smp$smp/$name" >/dev/null
 		done
 	done
 done

@@ -26,10 +26,7 @@ runs=${BENCH_RUNS:-5}
 old=${BENCH_RETURN_OLD:-6543b39}
 case "$runs" in '' | *[!0-9]*) die "BENCH_RUNS must be a whole number" ;; esac
 [ "$runs" -ge 1 ] || die "BENCH_RUNS must be at least 1"
-run=bench-return
-for arg in ${BENCH_RETURN_ARGS:-}; do
-	case "$arg" in --*=*) run+=",$arg" ;; *) die "BENCH_RETURN_ARGS takes --name=value options of syscall_return_bench, not '$arg'" ;; esac
-done
+run=$(bench_run_spec bench-return BENCH_RETURN_ARGS syscall_return_bench)
 
 out=$(new_run_dir bench-return)
 log "make bench-return: results in ${out#"$TOP"/}"
@@ -59,17 +56,9 @@ for i in $(seq "$runs"); do
 	for k in "${kernels[@]}"; do
 		read -r name extra <<<"$k"
 		[ "$extra" = - ] && extra=''
-		rc=0
-		ARCH=$arch VARIANT=mainline EXTRA_PATCHES=$extra DEBUG=0 RUN=$run QUIET=1 \
-			VMTEST_NO_BUILD=1 RESULTS="$out/runs/$name" TIMEOUT=600 \
-			"$TOP/scripts/vmtest.sh" >"$out/last-run.log" 2>&1 || rc=$?
-		# This boot's run directory (a failed boot must not read the last one's).
-		dir=$(sed -n 's/^vmrun: results in //p' "$out/last-run.log" | tail -n 1)
-		case "$dir" in '' | /*) ;; *) dir="$TOP/$dir" ;; esac
-		got=$({ grep -h 'bench-return-ns syscall' "$dir/console.log" 2>/dev/null || true; } |
-			tail -n 1 | tr -d '\r' | sed 's/.*syscall //')
-		log "$name, run $i/$runs: ${got:-no result (exit $rc, see ${out#"$TOP"/}/last-run.log)}"
-		[ -n "$got" ] || cp "$out/last-run.log" "$out/$name-failed-$i.log"
+		bench_boot "$out" "$name-$i" "$name, run $i/$runs" "bench-return-ns syscall" \
+			ARCH=$arch VARIANT=mainline EXTRA_PATCHES="$extra" DEBUG=0 RUN="$run" \
+			RESULTS="$out/runs/$name" >/dev/null
 	done
 done
 

@@ -76,6 +76,34 @@ result_field() {
 		"$d/result.json" "$2" 2>/dev/null || echo -
 }
 
+# bench_run_spec RUN VAR PROGRAM: the guest's RUN= for a benchmark, RUN
+# plus the --name=value options in the variable VAR (for PROGRAM).
+bench_run_spec() {
+	local run=$1 arg
+	for arg in ${!2:-}; do
+		case "$arg" in --*=*) run+=",$arg" ;; *) die "$2 takes --name=value options of $3, not '$arg'" ;; esac
+	done
+	echo "$run"
+}
+
+# bench_boot OUT NAME LABEL PATTERN VAR=VALUE...: one boot of a benchmark
+# (vmtest with those settings, quiet, the kernel as built), logged as
+# LABEL; prints what follows PATTERN on the last console line that has
+# it, or nothing, and then keeps the boot's log as OUT/NAME-failed.log.
+bench_boot() {
+	local out=$1 name=$2 label=$3 pattern=$4 rc=0 dir got
+	shift 4
+	env "$@" QUIET=1 VMTEST_NO_BUILD=1 TIMEOUT=600 "$TOP/scripts/vmtest.sh" >"$out/last-run.log" 2>&1 || rc=$?
+	# This boot's run directory: a failed boot must not read the last one's.
+	dir=$(sed -n 's/^vmrun: results in //p' "$out/last-run.log" | tail -n 1)
+	case "$dir" in '' | /*) ;; *) dir="$TOP/$dir" ;; esac
+	got=$({ grep -h -- "$pattern" "$dir/console.log" 2>/dev/null || true; } |
+		tail -n 1 | tr -d '\r' | sed "s/.*$pattern //")
+	log "$label: ${got:-no result (exit $rc, see ${out#"$TOP"/}/$name-failed.log)}"
+	[ -n "$got" ] || cp "$out/last-run.log" "$out/$name-failed.log"
+	echo "$got"
+}
+
 # Time a long step and say how long it took: "step NAME cmd args...".
 step() {
 	local name=$1 t0 rc=0
