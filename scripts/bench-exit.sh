@@ -33,10 +33,8 @@ log "make bench-exit: results in ${out#"$TOP"/}"
 
 # The fix's first form, from the commit that last carried it.
 atexit="$out/fix-at-exit-patches"
-mkdir -p "$atexit"
-git -C "$TOP" show "$old:patches/execve/0001-sched-mmcid-Release-CPU-owned-CIDs-when-the-last-use.patch" \
-	>"$atexit/0001-fix-at-exit.patch" 2>/dev/null ||
-	die "commit $old has no patches/execve/0001-...-Release-CPU-owned-CIDs: set BENCH_EXIT_OLD to a commit that has the fix's first form"
+patch_at "$old" patches/execve/0001-sched-mmcid-Release-CPU-owned-CIDs-when-the-last-use.patch \
+	"$atexit" BENCH_EXIT_OLD
 cp "$PATCHES"/execve/0002-*.patch "$atexit/"
 
 # kernel name, variant, extra patches

@@ -33,10 +33,8 @@ log "make bench-return: results in ${out#"$TOP"/}"
 
 # The fix's first form, from the commit that last carried it.
 redo="$out/replay-redo-patches"
-mkdir -p "$redo"
-git -C "$TOP" show "$old:patches/ppc-rseq/0001-powerpc-interrupt-Redo-the-exit-work-after-replaying.patch" \
-	>"$redo/0001-replay-redo.patch" 2>/dev/null ||
-	die "commit $old has no patches/ppc-rseq/0001-...-Redo-the-exit-work: set BENCH_RETURN_OLD to a commit that has the fix's first form"
+patch_at "$old" patches/ppc-rseq/0001-powerpc-interrupt-Redo-the-exit-work-after-replaying.patch \
+	"$redo" BENCH_RETURN_OLD
 loop="$out/replay-loop-patches"
 mkdir -p "$loop"
 for p in $(series_files "$PATCHES/ppc-rseq"); do cp "$p" "$loop/"; done

@@ -86,6 +86,15 @@ bench_run_spec() {
 	echo "$run"
 }
 
+# patch_at COMMIT PATH DIR VAR: PATH (a patch of patches/) as it was at
+# COMMIT, into DIR (created) under its own name: the first form of a fix,
+# for a benchmark to compare against; VAR names the setting of COMMIT.
+patch_at() {
+	mkdir -p "$3"
+	git -C "$TOP" show "$1:$2" >"$3/$(basename "$2")" 2>/dev/null ||
+		die "commit $1 has no $2: set $4 to a commit that has the fix's first form"
+}
+
 # bench_boot OUT NAME LABEL PATTERN VAR=VALUE...: one boot of a benchmark
 # (vmtest with those settings, quiet, the kernel as built), logged as
 # LABEL; prints what follows PATTERN on the last console line that has
