@@ -1,6 +1,7 @@
 # Shared helpers for the harness scripts. Source it; do not run it.
-# About 400 lines, one job: variants, their patches and trees, as
-# every script needs them (Debian packages are in apt.sh).
+# About 450 lines: variants, their patches and trees, as every script
+# needs them, and the few steps several scripts share (run directories,
+# the disk check, a benchmark's boot); Debian packages are in apt.sh.
 # shellcheck shell=bash
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
