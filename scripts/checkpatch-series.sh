@@ -15,9 +15,13 @@ dirs=("$@")
 
 failed=0 n=0
 for dir in "${dirs[@]}"; do
+	# checkpatch runs in the base tree: the patches' paths must be absolute.
+	dir=$(cd "$dir" 2>/dev/null && pwd) || die "no patch directory $dir: give a directory of patches/"
 	list=$(series_files "$dir")
 	for p in $list; do
 		n=$((n + 1))
+		# A file checkpatch cannot read prints no finding: never "clean".
+		[ -r "$p" ] || die "cannot read $p"
 		out=$(cd "$src" && ./scripts/checkpatch.pl --strict --show-types --no-summary -q "$p" 2>&1) || true
 		# Keep every message except the allowed unknown Fixes: ids.
 		bad=$(printf '%s\n' "$out" | awk '
