@@ -3,6 +3,7 @@
 #pragma once
 
 #include "../lib/rseq_abi.hpp"
+#include "rseq-asm.hpp"
 
 #include <cstdint>
 
@@ -12,23 +13,21 @@ inline constexpr bool rseq_cs_supported = true;
 
 // BRK #0x45E0. Code is little-endian even on big-endian arm64, while the
 // kernel compares the signature as data (rseq/rseq-arm64.h does the same).
+#define MMCID_RSEQ_SIG_CODE 0xd428bc00
 #ifdef __AARCH64EB__
-inline constexpr uint32_t rseq_sig = 0x00bc28d4;
+inline constexpr uint32_t rseq_sig = __builtin_bswap32(MMCID_RSEQ_SIG_CODE);
 #else
-inline constexpr uint32_t rseq_sig = 0xd428bc00;
+inline constexpr uint32_t rseq_sig = MMCID_RSEQ_SIG_CODE;
 #endif
 
 // See rseq-x86_64.hpp: the same critical section.
 inline int id_add(RseqAbi *rs, const uint32_t *current_id, uint32_t id, intptr_t *v, intptr_t count,
 		  unsigned long spin)
 {
+	// One instruction a line.
+	// clang-format off
 	__asm__ __volatile__ goto(
-	    "	.pushsection	__rseq_cs, \"aw\"\n"
-	    "	.balign	32\n"
-	    "3:\n"
-	    "	.long	0x0, 0x0\n"
-	    "	.quad	1f, (2f - 1f), 4f\n"
-	    "	.popsection\n"
+	    MMCID_RSEQ_CS_DESCRIPTOR
 	    "	adrp	x15, 3b\n"
 	    "	add	x15, x15, :lo12:3b\n"
 	    "	str	x15, %[rseq_cs]\n"
@@ -45,7 +44,7 @@ inline int id_add(RseqAbi *rs, const uint32_t *current_id, uint32_t id, intptr_t
 	    "	str	x15, %[v]\n"
 	    "2:\n"
 	    "	b	222f\n"
-	    "	.inst	0xd428bc00\n"
+	    "	.inst	" MMCID_STR(MMCID_RSEQ_SIG_CODE) "\n"
 	    "4:\n"
 	    "	b	%l[abort]\n"
 	    "222:\n"
@@ -54,6 +53,7 @@ inline int id_add(RseqAbi *rs, const uint32_t *current_id, uint32_t id, intptr_t
 	      [v] "Qo"(*v), [count] "r"(count), [spin] "r"(spin)
 	    : "memory", "x14", "x15"
 	    : abort);
+	// clang-format on
 	return 0;
 abort:
 	return -1;
