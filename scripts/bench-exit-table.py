@@ -12,14 +12,13 @@ summary.json and exit-cost.svg/.png (matplotlib). Exit 1 when a kernel
 has no complete run.
 """
 import glob
-import json
 import os
 import re
 import statistics
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import plots  # noqa: E402
+import bench_report  # noqa: E402
 import tables  # noqa: E402
 
 KERNELS = ["mainline", "fix-at-fork", "fix-at-exit"]
@@ -73,21 +72,10 @@ def main(top):
     print("is its median over the processes); percpu: one thread besides the main one, on")
     print("one CPU, so the MM is in per CPU mode until its last exit; control: no thread;")
     print("excess: percpu minus control, of the same boot. QEMU TCG x86_64, no debug.config.")
-    with open(os.path.join(top, "summary.json"), "w") as f:
-        json.dump(summary, f, indent=1)
-    if groups:
-        plots.strip_chart(os.path.join(top, "exit-cost"), groups,
-                          "Cost of a process in per CPU mode over the control (TCG x86_64)",
-                          "us per process, excess over the control")
-    if missing:
-        print("error: no complete run of " + ", ".join(missing) + ": see the failed-run logs beside the table", file=sys.stderr)
-        return 1
-    return 0
+    return bench_report.finish(top, summary, "exit-cost", groups,
+                               "Cost of a process in per CPU mode over the control (TCG x86_64)",
+                               "us per process, excess over the control", missing)
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2 or not os.path.isdir(os.path.join(sys.argv[1], "runs")):
-        print("error: usage: bench-exit-table.py BENCH_EXIT_DIR (a make bench-exit results directory)",
-              file=sys.stderr)
-        sys.exit(2)
-    sys.exit(main(sys.argv[1]))
+    bench_report.cli(main, "bench-exit")

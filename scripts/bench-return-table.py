@@ -11,14 +11,13 @@ summary.json and return-cost.svg/.png (matplotlib). Exit 1 when a kernel
 has no complete run.
 """
 import glob
-import json
 import os
 import re
 import statistics
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import plots  # noqa: E402
+import bench_report  # noqa: E402
 import tables  # noqa: E402
 
 KERNELS = ["mainline", "replay-redo", "replay-loop"]
@@ -55,21 +54,10 @@ def main(top):
     print("ns per getppid() system call, median over the boots (each boot's value is its")
     print("median over its blocks of calls on CPU 0); ratio: to mainline's median. QEMU TCG")
     print("pseries, ppc64le, no debug.config.")
-    with open(os.path.join(top, "summary.json"), "w") as f:
-        json.dump(summary, f, indent=1)
-    if groups:
-        plots.strip_chart(os.path.join(top, "return-cost"), groups,
-                          "Cost of a system call and its return to user space (TCG ppc64le)",
-                          "ns per getppid()")
-    if missing:
-        print("error: no complete run of " + ", ".join(missing) + ": see the failed-run logs beside the table", file=sys.stderr)
-        return 1
-    return 0
+    return bench_report.finish(top, summary, "return-cost", groups,
+                               "Cost of a system call and its return to user space (TCG ppc64le)",
+                               "ns per getppid()", missing)
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2 or not os.path.isdir(os.path.join(sys.argv[1], "runs")):
-        print("error: usage: bench-return-table.py BENCH_RETURN_DIR (a make bench-return results directory)",
-              file=sys.stderr)
-        sys.exit(2)
-    sys.exit(main(sys.argv[1]))
+    bench_report.cli(main, "bench-return")

@@ -17,13 +17,13 @@ runs paired in order (run i of p3 with run i of p4). Writes summary.json
 and bitmap-rate-<arch>.svg/.png (matplotlib: the bitmap operation rate
 over the median run of each kernel). Exit 1 when a kernel has no complete run.
 """
-import json
 import os
 import re
 import statistics
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import jsonfile  # noqa: E402
 import plots  # noqa: E402
 import tables  # noqa: E402
 
@@ -161,9 +161,7 @@ def main():
     print("median [min-max] over the runs; ops: cid_get + cid_drop; schedin: schedule ins "
           "of tasks with a CID;\nops/mode switch: per ownership mode change (the workload "
           "makes the same number in both kernels)")
-    with open(os.path.join(root, "summary.json.tmp"), "w") as f:
-        json.dump(summary, f, indent=1)
-    os.replace(os.path.join(root, "summary.json.tmp"), os.path.join(root, "summary.json"))
+    jsonfile.write(os.path.join(root, "summary.json"), summary)
     return 0 if ok else 1
 
 

@@ -23,6 +23,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import classify  # noqa: E402
+import jsonfile  # noqa: E402
 
 SCHEMA_VERSION = {"major": 5, "minor": 0}
 ORIGIN_RE = re.compile(r"^[a-z0-9_]+$")
@@ -100,10 +101,7 @@ def write(rundir, origin=None):
     with open(os.path.join(rundir, "console.log"), encoding="utf-8", errors="replace") as f:
         lines = f.readlines()
     data = report(result, lines, origin)
-    tmp = os.path.join(rundir, "kcidb.json.tmp")
-    with open(tmp, "w", encoding="utf-8") as f:
-        json.dump(data, f, indent=1)
-    os.rename(tmp, os.path.join(rundir, "kcidb.json"))
+    jsonfile.write(os.path.join(rundir, "kcidb.json"), data)
     return data
 
 

@@ -25,6 +25,7 @@ import yaml
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import classify  # noqa: E402
+import jsonfile  # noqa: E402
 import kcidb  # noqa: E402
 import vmrun  # noqa: E402
 
@@ -128,8 +129,7 @@ def main():
                   "tests": details["tests"],
                   "time_total_s": round(duration(entries), 1)}
         result.update(vmrun.read_manifest(args.manifest))
-        with open(os.path.join(rundir, "result.json"), "w", encoding="utf-8") as f:
-            json.dump(result, f, indent=2)
+        jsonfile.write(os.path.join(rundir, "result.json"), result, indent=2)
         kcidb.write(rundir)
     if details.get("report"):
         print("lava: the kernel's report:\n" + "\n".join("    " + r for r in details["report"]))

@@ -16,7 +16,6 @@ modules of their own.
 
 import argparse
 import datetime
-import json
 import os
 import re
 import selectors
@@ -30,6 +29,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import arches  # noqa: E402
 import classify  # noqa: E402
+import jsonfile  # noqa: E402
 import junit  # noqa: E402
 import kcidb  # noqa: E402
 from qemu_monitor import monitor, vcpu_pcs  # noqa: E402
@@ -301,8 +301,7 @@ def main():
 
     verdict, details, fields = judge_run(console, args, started, hang_reason, duration)
     result.update(fields)
-    with open(os.path.join(rundir, "result.json"), "w", encoding="utf-8") as f:
-        json.dump(result, f, indent=2)
+    jsonfile.write(os.path.join(rundir, "result.json"), result, indent=2)
     junit.write_junit(os.path.join(rundir, "junit.xml"), "mmcid.%s.%s" % (args.arch, args.variant),
                 verdict, details, duration)
     try:  # the same results for KernelCI's KCIDB

@@ -1,0 +1,11 @@
+"""Writes a JSON file whole or not at all: into PATH.tmp, then renamed,
+so a reader (CI, a later table) never finds half a result.json."""
+import json
+import os
+
+
+def write(path, obj, indent=1):
+    tmp = path + ".tmp"
+    with open(tmp, "w", encoding="utf-8") as f:
+        json.dump(obj, f, indent=indent)
+    os.replace(tmp, path)
