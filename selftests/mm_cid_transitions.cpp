@@ -30,6 +30,9 @@ int main(int argc, char **argv)
 	     scenarios::affinity, 1},
 	    {"affinity-widen", "2 threads on one CPU (per CPU mode), widen, visit every CPU",
 	     scenarios::affinity_widen, 1},
+	    {"affinity-widen-per-task",
+	     "2 threads on two CPUs (per task mode), widen, a third thread",
+	     scenarios::affinity_widen_per_task, 2},
 	};
 	scenario_main("mm_cid_transitions", argc, argv, scenarios);
 }

@@ -91,4 +91,25 @@ int affinity_widen(Workload &w)
 	return 0;
 }
 
+int affinity_widen_per_task(Workload &w)
+{
+	// Two users on two CPUs: max_cids 2, per task mode.
+	const unsigned possible = w.thresholds().possible;
+	w.add_worker(Behavior::spin);
+	w.settle();
+	// Widen in per task mode: max_cids follows the wider mask, while
+	// pcpu_thrs belongs to per CPU mode and must stay 0.
+	w.unsettle();
+	set_mask(0);
+	w.widened_to(possible);
+	std::this_thread::sleep_for(std::chrono::milliseconds(20));
+	w.settle();
+	// A third user fits max_cids on three or more CPUs, so per task mode
+	// stays; a pcpu_thrs left over from the widening would switch the
+	// fork to per CPU mode, which the mode probe of the settle sees.
+	w.add_worker(Behavior::spin);
+	w.settle();
+	return 0;
+}
+
 } // namespace mmcid::scenarios

@@ -27,6 +27,9 @@ int affinity(Workload &w);
 // Two users on one CPU (per CPU mode), then the mask is widened: the
 // deferred switch back to per task mode, and the CIDs the process uses.
 int affinity_widen(Workload &w);
+// Two users on two CPUs (per task mode), the mask widened, a third user:
+// per task mode must stay.
+int affinity_widen_per_task(Workload &w);
 // vfork()+execve(), posix_spawn() and CLONE_VM children around the threshold.
 int spawn(Workload &w);
 // A failing execve() in per CPU mode, then pthread_create(); neighbours.
