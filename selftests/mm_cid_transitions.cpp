@@ -26,6 +26,8 @@ int main(int argc, char **argv)
 	    {"concurrent-create",
 	     "bursts of concurrent pthread_create() from 1 user past the threshold",
 	     scenarios::concurrent_create},
+	    {"fork-percpu", "fork() by a process in per CPU mode; the child crosses in its own mm",
+	     scenarios::fork_percpu},
 	    {"affinity", "start narrow, widen the process mask, narrow threads again",
 	     scenarios::affinity, 1},
 	    {"affinity-widen", "2 threads on one CPU (per CPU mode), widen, visit every CPU",

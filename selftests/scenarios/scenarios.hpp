@@ -4,6 +4,8 @@
 
 #include "../lib/workload.hpp"
 
+#include <string>
+
 namespace mmcid::scenarios
 {
 // Grow from 1 user to above max_cids and back below pcpu_thrs, with
@@ -30,6 +32,9 @@ int affinity_widen(Workload &w);
 // Two users on two CPUs (per task mode), the mask widened, a third user:
 // per task mode must stay.
 int affinity_widen_per_task(Workload &w);
+// A plain fork() by a process in per CPU mode (a threaded server forking
+// a helper); the child crosses the thresholds in its own mm.
+int fork_percpu(Workload &w);
 // vfork()+execve(), posix_spawn() and CLONE_VM children around the threshold.
 int spawn(Workload &w);
 // A failing execve() in per CPU mode, then pthread_create(); neighbours.
@@ -52,4 +57,11 @@ unsigned low_users(const Workload &w);
 void cross_once(Workload &w, const Behavior *behaviors, unsigned nr_behaviors, bool settle = true);
 // Whether another crossing fits (--cycles or the duration).
 bool more_cycles(const Workload &w, unsigned done);
+// One crossing (cross_once) in a new process forked from this one, judged
+// there, quietly unless a check fails; this process passes the new one's
+// progress on to the watchdog. no_process: fork() or the shared memory
+// failed (a limit of the machine, said on the console).
+enum class Crossed { ok, failed, no_process };
+Crossed cross_in_new_process(Workload &w, const std::string &name, unsigned n, bool settle,
+			     const Behavior *behaviors, unsigned nr_behaviors);
 } // namespace mmcid::scenarios

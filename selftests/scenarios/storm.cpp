@@ -9,18 +9,13 @@
 // the progress of the processes it forks for crossings.
 #include "scenarios.hpp"
 
-#include "../lib/shared_progress.hpp"
 #include "../lib/start_line.hpp"
 #include "kselftest.h"
 
 #include <algorithm>
-#include <cerrno>
 #include <chrono>
-#include <csignal>
-#include <cstdint>
 #include <cstdio>
 #include <string>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <vector>
@@ -36,84 +31,6 @@ const Behavior storm_mix[] = {Behavior::hop, Behavior::hop, Behavior::yield};
 // time; the live lock needs crossings, so only every fourth stops there.
 constexpr unsigned settle_every = 4;
 
-// Below four possible CPUs only the last exit switches an mm back to per
-// task mode (pcpu_thrs is 1, see Thresholds; also for a process allowed
-// on one CPU), so an mm crosses into per CPU mode once: there every
-// crossing after a process's first one is made by a new process, which
-// crosses, is judged (quietly unless a check fails) and exits.
-enum class Crossed { ok, failed, no_process };
-
-uint64_t progress_sum(const SharedProgress &p)
-{
-	uint64_t sum = 0;
-	for (const auto &slot : p.progress)
-		sum += slot.load(std::memory_order_relaxed);
-	return sum;
-}
-
-Crossed cross_in_new_process(Workload &w, const std::string &name, unsigned n, bool settle)
-{
-	// Mapped here, so that this process sees the new one's threads make
-	// progress and passes it on to the watchdog, which watches this one.
-	SharedProgress *theirs = map_shared_progress();
-	if (!theirs) {
-		printf("# %s: cannot map shared memory: no more crossings in new processes\n",
-		       name.c_str());
-		return Crossed::no_process;
-	}
-	fflush(stdout);
-	const pid_t parent = getpid();
-	pid_t pid = fork();
-	if (pid < 0) {
-		// A limit of the machine, not a fault of the kernel.
-		printf("# %s: fork: %m: no more crossings in new processes\n", name.c_str());
-		unmap_shared_progress(theirs);
-		return Crossed::no_process;
-	}
-	if (pid == 0) {
-		// Not left running when the scenario is killed (its time limit).
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (getppid() != parent)
-			_exit(KSFT_FAIL);
-		Options o = w.options();
-		o.seed = o.seed * 131 + n;
-		Workload once(o, theirs, w.thresholds());
-		cross_once(once, storm_mix, 3, settle);
-		const int rc = once.finish((name + "." + std::to_string(n)).c_str(), true);
-		fflush(stdout);
-		_exit(rc);
-	}
-	int status = 0;
-	uint64_t seen = 0;
-	for (;;) {
-		const pid_t got = waitpid(pid, &status, WNOHANG);
-		if (got == pid)
-			break;
-		if (got < 0 && errno != EINTR) {
-			printf("# %s: crossing %u: waitpid: %m\n", name.c_str(), n);
-			unmap_shared_progress(theirs);
-			return Crossed::failed;
-		}
-		// Progress of the new process is progress of this one: the
-		// watchdog must not call a slow crossing a stall.
-		const uint64_t now = progress_sum(*theirs);
-		if (now != seen) {
-			seen = now;
-			w.controller_progress();
-		}
-		usleep(5000);
-	}
-	unmap_shared_progress(theirs);
-	w.controller_progress();
-	w.crossed();
-	if (WIFEXITED(status) && WEXITSTATUS(status) == KSFT_PASS)
-		return Crossed::ok;
-	printf("# %s: crossing %u: process %d %s %d\n", name.c_str(), n, pid,
-	       WIFEXITED(status) ? "exited with" : "killed by signal",
-	       WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
-	return Crossed::failed;
-}
-
 // The processes start each crossing together, so that each fixup walk
 // runs while the others fork and migrate; left alone they drift apart
 // with the settles (on ppc64le 8 of 10 runs caught the live lock lined
@@ -123,6 +40,10 @@ Crossed cross_in_new_process(Workload &w, const std::string &name, unsigned n, b
 // time does not flood the console.
 bool cross_until_done(Workload &w, StartLine &line, const std::string &name)
 {
+	// Below four possible CPUs only the last exit switches an mm back to
+	// per task mode (pcpu_thrs is 1, see Thresholds; also for a process
+	// allowed on one CPU), so an mm crosses into per CPU mode once: there
+	// every crossing after a process's first one is made by a new process.
 	bool once_per_mm = w.thresholds().users_after_leaving_percpu() == 0;
 	for (unsigned n = 0; more_cycles(w, n); n++) {
 		line.wait(n + 1, std::chrono::seconds(1));
@@ -131,7 +52,7 @@ bool cross_until_done(Workload &w, StartLine &line, const std::string &name)
 			cross_once(w, storm_mix, 3, settle);
 			continue;
 		}
-		const Crossed c = cross_in_new_process(w, name, n, settle);
+		const Crossed c = cross_in_new_process(w, name, n, settle, storm_mix, 3);
 		if (c == Crossed::failed) {
 			line.leave();
 			return false;
