@@ -35,6 +35,8 @@ int main(int argc, char **argv)
 	    {"affinity-widen-per-task",
 	     "2 threads on two CPUs (per task mode), widen, a third thread",
 	     scenarios::affinity_widen_per_task, 2},
+	    {"affinity-shrink-widen", "2 threads on one CPU, back to 1, widen, a second thread",
+	     scenarios::affinity_shrink_widen, 1},
 	};
 	scenario_main("mm_cid_transitions", argc, argv, scenarios);
 }

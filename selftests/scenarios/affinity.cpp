@@ -112,4 +112,27 @@ int affinity_widen_per_task(Workload &w)
 	return 0;
 }
 
+int affinity_shrink_widen(Workload &w)
+{
+	// Two users on one CPU switch to per CPU mode (pcpu_thrs 1), and
+	// the exit back to one user keeps it: only users < pcpu_thrs leaves.
+	const unsigned possible = w.thresholds().possible;
+	w.add_worker(Behavior::spin);
+	w.settle();
+	w.remove_worker();
+	w.settle();
+	// Widened with one user, the mm stays in per CPU mode (pcpu_thrs is
+	// recomputed as 1); a second user, free to run anywhere, then shows
+	// the mode at the settle's probe. A pcpu_thrs which ignored the one
+	// allowed CPU (mutant 33) left per CPU mode at the exit above.
+	w.unsettle();
+	set_mask(0);
+	w.widened_to(possible);
+	std::this_thread::sleep_for(std::chrono::milliseconds(20));
+	w.settle();
+	w.add_worker(Behavior::spin);
+	w.settle();
+	return 0;
+}
+
 } // namespace mmcid::scenarios

@@ -32,6 +32,9 @@ int affinity_widen(Workload &w);
 // Two users on two CPUs (per task mode), the mask widened, a third user:
 // per task mode must stay.
 int affinity_widen_per_task(Workload &w);
+// Two users on one CPU, back to one, the mask widened, a second user:
+// the mode the narrow mm was left in.
+int affinity_shrink_widen(Workload &w);
 // A plain fork() by a process in per CPU mode (a threaded server forking
 // a helper); the child crosses the thresholds in its own mm.
 int fork_percpu(Workload &w);
