@@ -28,20 +28,25 @@ void set_mask(unsigned first_n)
 		CPU_SET(c, &mask);
 	sched_setaffinity(0, sizeof(mask), first_n ? &mask : &all);
 }
+
+// Widens the controller's mask to every CPU (the process-wide mask
+// grows through mm_update_cpus_allowed()) and settles.
+void widen(Workload &w)
+{
+	w.unsettle();
+	set_mask(0);
+	w.widened_to(w.thresholds().possible);
+	std::this_thread::sleep_for(std::chrono::milliseconds(20));
+	w.settle();
+}
 } // namespace
 
 int affinity(Workload &w)
 {
 	static const Behavior mix[] = {Behavior::spin, Behavior::sleep, Behavior::yield};
-	const unsigned possible = w.thresholds().possible;
 	for (unsigned n = 0; more_cycles(w, n); n++) {
 		cross_once(w, mix, 3);
-		// Widen the controller's mask: the process-wide mask grows.
-		w.unsettle();
-		set_mask(0);
-		w.widened_to(possible);
-		std::this_thread::sleep_for(std::chrono::milliseconds(20));
-		w.settle();
+		widen(w);
 		// Narrow it again; the process-wide mask keeps its width.
 		set_mask(1);
 		w.settle();
@@ -94,16 +99,11 @@ int affinity_widen(Workload &w)
 int affinity_widen_per_task(Workload &w)
 {
 	// Two users on two CPUs: max_cids 2, per task mode.
-	const unsigned possible = w.thresholds().possible;
 	w.add_worker(Behavior::spin);
 	w.settle();
 	// Widen in per task mode: max_cids follows the wider mask, while
 	// pcpu_thrs belongs to per CPU mode and must stay 0.
-	w.unsettle();
-	set_mask(0);
-	w.widened_to(possible);
-	std::this_thread::sleep_for(std::chrono::milliseconds(20));
-	w.settle();
+	widen(w);
 	// A third user fits max_cids on three or more CPUs, so per task mode
 	// stays; a pcpu_thrs left over from the widening would switch the
 	// fork to per CPU mode, which the mode probe of the settle sees.
@@ -116,7 +116,6 @@ int affinity_shrink_widen(Workload &w)
 {
 	// Two users on one CPU switch to per CPU mode (pcpu_thrs 1), and
 	// the exit back to one user keeps it: only users < pcpu_thrs leaves.
-	const unsigned possible = w.thresholds().possible;
 	w.add_worker(Behavior::spin);
 	w.settle();
 	w.remove_worker();
@@ -125,11 +124,7 @@ int affinity_shrink_widen(Workload &w)
 	// recomputed as 1); a second user, free to run anywhere, then shows
 	// the mode at the settle's probe. A pcpu_thrs which ignored the one
 	// allowed CPU (mutant 33) left per CPU mode at the exit above.
-	w.unsettle();
-	set_mask(0);
-	w.widened_to(possible);
-	std::this_thread::sleep_for(std::chrono::milliseconds(20));
-	w.settle();
+	widen(w);
 	w.add_worker(Behavior::spin);
 	w.settle();
 	return 0;
