@@ -7,13 +7,15 @@
 
 #include <cstdint>
 
+// BRK #0x45E0 (the abort handler's signature, as code).
+#define MMCID_RSEQ_SIG_CODE 0xd428bc00
+
 namespace mmcid::arch
 {
 inline constexpr bool rseq_cs_supported = true;
 
 // BRK #0x45E0. Code is little-endian even on big-endian arm64, while the
 // kernel compares the signature as data (rseq/rseq-arm64.h does the same).
-#define MMCID_RSEQ_SIG_CODE 0xd428bc00
 #ifdef __AARCH64EB__
 inline constexpr uint32_t rseq_sig = __builtin_bswap32(MMCID_RSEQ_SIG_CODE);
 #else

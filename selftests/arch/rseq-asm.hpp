@@ -4,6 +4,8 @@
 // descriptor's layout is the ABI's, the same on every 64-bit architecture.
 #pragma once
 
+// The signature macros are plain hex literals (no U suffix): they are
+// stringified into the assembly.
 #define MMCID_STR_1(x) #x
 #define MMCID_STR(x) MMCID_STR_1(x)
 
